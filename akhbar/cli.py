@@ -1,0 +1,165 @@
+"""The ``akhbar`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import socket
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from akhbar.config import load_settings
+
+
+def _free_port(host: str, preferred: int) -> int:
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, preferred))
+            return preferred
+        except OSError:
+            sock.bind((host, 0))
+            return sock.getsockname()[1]
+
+
+def cmd_db(args, settings) -> int:
+    from akhbar import db
+
+    url = db.database_url(settings)
+    if args.db_command == "migrate":
+        applied = db.migrate(url)
+        print(f"{db.describe(url)}: applied {len(applied)} migration(s)" + (": " + ", ".join(applied) if applied else ""))
+    else:
+        for migration_id, applied in db.migration_status(url):
+            print(f"{'applied' if applied else 'PENDING'}  {migration_id}")
+    return 0
+
+
+def cmd_demo_site(args, settings) -> int:
+    from akhbar.demo_site import serve
+
+    serve(args.host or settings.demo_host, args.port or settings.demo_port)
+    return 0
+
+
+def read_page(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.name.endswith(".gz") else data
+
+
+def cmd_extract(args, settings) -> int:
+    import transforms
+
+    info = None
+    if args.source:
+        from akhbar.sources import get_source
+
+        src = get_source(settings, args.source)
+        info = transforms.SourceInfo(key=src.key, time_zone=src.time_zone, locale=src.locale)
+    fetched_at = datetime.fromisoformat(args.fetched_at) if args.fetched_at else None
+    if fetched_at is not None and fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=timezone.utc)
+    try:
+        article = transforms.extract(read_page(Path(args.path)), args.url, fetched_at, info)
+    except transforms.ExtractionError as exc:
+        print(f"akhbar: {args.path}: {exc.code}: {exc.detail}", file=sys.stderr)
+        return 1
+    print(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_run(args, settings) -> int:
+    from akhbar import db, pipeline
+
+    db.migrate(db.database_url(settings))
+    summary = pipeline.run_source(settings, args.source)
+    print("\n".join(summary.lines()))
+    return 0
+
+
+def cmd_demo(args, settings) -> int:
+    """Migrate, serve the demo mirror, run the demo source, show what landed, stop the mirror."""
+    from akhbar import db, pipeline
+    from akhbar.demo_site import DemoSiteProcess
+
+    url = db.database_url(settings)
+    where = "embedded PostgreSQL in " + str(settings.embedded_pgdata) if not settings.database_url else db.describe(url)
+    print(f"database: {where}")
+    db.migrate(url)
+    settings = settings.with_(demo_port=_free_port(settings.demo_host, settings.demo_port))
+    with DemoSiteProcess(settings.demo_host, settings.demo_port) as site:
+        print(f"demo site: {site.url}/feed.xml")
+        summary = pipeline.run_source(settings, "demo")
+    print("\n".join(summary.lines()))
+    with db.transaction(url) as cur:
+        cur.execute(db.query("recent_articles"), {"limit": 5})
+        rows = cur.fetchall()
+    print("\nlatest articles:")
+    for source_key, published_at, title, authors, canonical_url, _body in rows:
+        when = published_at.isoformat() if published_at else "?"
+        print(f"  {when}  {title}" + (f"  ({authors})" if authors else ""))
+        print(f"      {canonical_url}")
+    print("\ntry it in SQL:")
+    print("  SELECT published_at, title, authors FROM articles ORDER BY published_at DESC LIMIT 5;")
+    if not settings.database_url:
+        print(f"  (connect with: psql '{url}')")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="akhbar", description="Arabic news into PostgreSQL.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_db = sub.add_parser("db", help="database migrations")
+    p_db.add_argument("db_command", choices=["migrate", "status"])
+    p_db.set_defaults(func=cmd_db)
+
+    p_site = sub.add_parser("demo-site", help="serve the saved demo pages on 127.0.0.1")
+    p_site.add_argument("--host")
+    p_site.add_argument("--port", type=int)
+    p_site.set_defaults(func=cmd_demo_site)
+
+    p_ex = sub.add_parser("extract", help="extract one saved page and print it as JSON")
+    p_ex.add_argument("path")
+    p_ex.add_argument("--url", required=True)
+    p_ex.add_argument("--fetched-at")
+    p_ex.add_argument("--source")
+    p_ex.set_defaults(func=cmd_extract)
+
+    p_run = sub.add_parser("run", help="crawl, parse, validate and load one source")
+    p_run.add_argument("source")
+    p_run.set_defaults(func=cmd_run)
+
+    p_demo = sub.add_parser("demo", help="the whole job on the offline demo mirror")
+    p_demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from akhbar.db import DatabaseUnavailable
+    from akhbar.pipeline import CrawlFailed
+    from akhbar.sources import RegistryError
+
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ValueError as exc:
+        print(f"akhbar: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING, format="%(asctime)s %(name)s %(message)s"
+    )
+    try:
+        return args.func(args, settings)
+    except (DatabaseUnavailable, RegistryError, CrawlFailed, FileNotFoundError) as exc:
+        print(f"akhbar: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

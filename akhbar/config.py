@@ -1,0 +1,111 @@
+"""Configuration: the only module that reads the environment.
+
+Everything else receives a :class:`Settings` object. ``load_settings()`` reads ``AKHBAR_*`` variables once;
+tests build ``Settings(...)`` directly or call ``load_settings(env={...})``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = PROJECT_ROOT / "sql"
+DEMO_PAGES_DIR = PROJECT_ROOT / "tests" / "fixtures" / "pages"
+
+
+def _default_data_dir(env: Mapping[str, str]) -> Path:
+    base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local" / "share")
+    return Path(base) / "akhbar"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # None means: start the embedded PostgreSQL (pgserver) in data_dir.
+    database_url: str | None = None
+    data_dir: Path = field(default_factory=lambda: _default_data_dir(os.environ))
+    user_agent: str = "akhbar/0.1 (+https://github.com/akhbar-news/akhbar; Arabic news research crawler)"
+    contact_url: str = "https://github.com/akhbar-news/akhbar"
+    demo_host: str = "127.0.0.1"
+    demo_port: int = 8765
+    # Batching and limits.
+    parse_batch_size: int = 200
+    load_page_size: int = 500
+    download_timeout: int = 30
+    download_maxsize: int = 20 * 1024 * 1024
+    crawl_timeout: int = 1800
+    # Quality gate.
+    min_title_chars: int = 5
+    max_title_chars: int = 400
+    min_body_chars: int = 200
+    min_arabic_ratio: float = 0.6
+    max_failure_rate: float = 0.30
+    sources_file: Path | None = None
+    log_level: str = "INFO"
+
+    @property
+    def demo_site_url(self) -> str:
+        return f"http://{self.demo_host}:{self.demo_port}"
+
+    @property
+    def embedded_pgdata(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    def child_env(self, database_url: str | None = None) -> dict[str, str]:
+        """Environment for a child process (the crawl): this one's, plus these same settings."""
+        env = dict(os.environ)
+        env |= {
+            "AKHBAR_USER_AGENT": self.user_agent,
+            "AKHBAR_DATA_DIR": str(self.data_dir),
+            "AKHBAR_DEMO_HOST": self.demo_host,
+            "AKHBAR_DEMO_PORT": str(self.demo_port),
+            "AKHBAR_DOWNLOAD_TIMEOUT": str(self.download_timeout),
+            "AKHBAR_DOWNLOAD_MAXSIZE": str(self.download_maxsize),
+            "AKHBAR_LOG_LEVEL": self.log_level,
+        }
+        if database_url or self.database_url:
+            env["AKHBAR_DATABASE_URL"] = database_url or self.database_url
+        if self.sources_file:
+            env["AKHBAR_SOURCES_FILE"] = str(self.sources_file)
+        return env
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Build Settings from ``env`` (default: the process environment)."""
+    env = os.environ if env is None else env
+    defaults = Settings(data_dir=_default_data_dir(env))
+
+    def get(name: str, default, cast=str):
+        raw = env.get(f"AKHBAR_{name}")
+        if raw is None or raw == "":
+            return default
+        try:
+            return cast(raw)
+        except ValueError as exc:
+            raise ValueError(f"AKHBAR_{name}={raw!r} is not a valid {cast.__name__}") from exc
+
+    return Settings(
+        database_url=get("DATABASE_URL", None),
+        data_dir=get("DATA_DIR", defaults.data_dir, Path),
+        user_agent=get("USER_AGENT", defaults.user_agent),
+        contact_url=get("CONTACT_URL", defaults.contact_url),
+        demo_host=get("DEMO_HOST", defaults.demo_host),
+        demo_port=get("DEMO_PORT", defaults.demo_port, int),
+        parse_batch_size=get("PARSE_BATCH_SIZE", defaults.parse_batch_size, int),
+        load_page_size=get("LOAD_PAGE_SIZE", defaults.load_page_size, int),
+        download_timeout=get("DOWNLOAD_TIMEOUT", defaults.download_timeout, int),
+        download_maxsize=get("DOWNLOAD_MAXSIZE", defaults.download_maxsize, int),
+        crawl_timeout=get("CRAWL_TIMEOUT", defaults.crawl_timeout, int),
+        min_title_chars=get("MIN_TITLE_CHARS", defaults.min_title_chars, int),
+        max_title_chars=get("MAX_TITLE_CHARS", defaults.max_title_chars, int),
+        min_body_chars=get("MIN_BODY_CHARS", defaults.min_body_chars, int),
+        min_arabic_ratio=get("MIN_ARABIC_RATIO", defaults.min_arabic_ratio, float),
+        max_failure_rate=get("MAX_FAILURE_RATE", defaults.max_failure_rate, float),
+        sources_file=get("SOURCES_FILE", None, Path),
+        log_level=get("LOG_LEVEL", defaults.log_level),
+    )

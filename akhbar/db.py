@@ -1,0 +1,136 @@
+"""Database access: resolving the server, connections, migrations and named queries.
+
+SQL lives in ``sql/queries/*.sql``; Python only binds parameters. When no database URL is configured, an
+embedded PostgreSQL (pgserver) is started in the user's data directory and kept for this process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from pathlib import Path
+from typing import Iterator
+
+import psycopg2
+import psycopg2.extensions
+import psycopg2.extras
+
+from akhbar.config import SQL_DIR, Settings
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+QUERIES_DIR = SQL_DIR / "queries"
+
+_embedded_servers: dict[Path, object] = {}
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured database cannot be reached; the message is one line meant for a person."""
+
+
+def _start_embedded(pgdata: Path) -> str:
+    if pgdata not in _embedded_servers:
+        import pgserver  # imported here: only the embedded default needs it
+
+        pgdata.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            _embedded_servers[pgdata] = pgserver.get_server(pgdata)
+        except Exception as exc:  # pgserver raises plain exceptions with long logs
+            raise DatabaseUnavailable(
+                f"could not start the embedded PostgreSQL in {pgdata}: {exc}. "
+                "Set AKHBAR_DATABASE_URL to use a server of your own."
+            ) from exc
+    return _embedded_servers[pgdata].get_uri()
+
+
+def database_url(settings: Settings) -> str:
+    """The URL to connect to: the configured one, or the embedded server's (started on first use)."""
+    return settings.database_url or _start_embedded(settings.embedded_pgdata)
+
+
+def describe(url: str) -> str:
+    """The URL without a password, for messages."""
+    try:
+        dsn = psycopg2.extensions.parse_dsn(url)
+    except psycopg2.ProgrammingError:
+        return "<unparsable database URL>"
+    dsn.pop("password", None)
+    host = dsn.get("host", "localhost")
+    return f"{dsn.get('user', '')}@{host}:{dsn.get('port', 5432)}/{dsn.get('dbname', '')}"
+
+
+def connect(url: str, *, application_name: str = "akhbar") -> psycopg2.extensions.connection:
+    try:
+        return psycopg2.connect(url, application_name=application_name, connect_timeout=10)
+    except psycopg2.OperationalError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
+        raise DatabaseUnavailable(f"cannot connect to the database {describe(url)}: {reason}") from exc
+
+
+@contextlib.contextmanager
+def transaction(url: str) -> Iterator[psycopg2.extensions.cursor]:
+    """A cursor inside one transaction: committed on success, rolled back on any error."""
+    conn = connect(url)
+    try:
+        with conn:  # commits or rolls back
+            with conn.cursor() as cur:
+                yield cur
+    finally:
+        conn.close()
+
+
+@functools.cache
+def query(name: str) -> str:
+    """The text of the named query ``sql/queries/<name>.sql``."""
+    path = QUERIES_DIR / f"{name}.sql"
+    return path.read_text(encoding="utf-8")
+
+
+def execute_values(cur, name: str, rows, *, template: str | None = None, page_size: int = 500, fetch=False):
+    return psycopg2.extras.execute_values(
+        cur, query(name), rows, template=template, page_size=page_size, fetch=fetch
+    )
+
+
+def _yoyo_backend(url: str):
+    from yoyo import get_backend
+
+    # yoyo understands postgresql://user@host:port/db but not libpq's ?host=/socket form: rebuild it.
+    dsn = psycopg2.extensions.parse_dsn(url)
+    if dsn.get("host", "").startswith("/"):
+        from urllib.parse import quote
+
+        yoyo_url = (
+            f"postgresql://{dsn.get('user', 'postgres')}@/{dsn.get('dbname', 'postgres')}"
+            f"?host={quote(dsn['host'], safe='')}"
+        )
+        if dsn.get("port"):
+            yoyo_url += f"&port={dsn['port']}"
+    else:
+        yoyo_url = url
+    return get_backend(yoyo_url)
+
+
+def migrate(url: str) -> list[str]:
+    """Apply pending migrations; returns the ids applied. Safe to run any number of times."""
+    from yoyo import read_migrations
+
+    connect(url).close()  # a clear error before yoyo's own
+    backend = _yoyo_backend(url)
+    migrations = read_migrations(str(MIGRATIONS_DIR))
+    with backend.lock():
+        pending = backend.to_apply(migrations)
+        backend.apply_migrations(pending)
+    return [m.id for m in pending]
+
+
+def migration_status(url: str) -> list[tuple[str, bool]]:
+    """(migration id, applied?) for every migration file."""
+    from yoyo import read_migrations
+
+    connect(url).close()
+    backend = _yoyo_backend(url)
+    migrations = read_migrations(str(MIGRATIONS_DIR))
+    return [(m.id, backend.is_applied(m)) for m in migrations]

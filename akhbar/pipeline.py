@@ -1,0 +1,284 @@
+"""The pipeline steps that both the CLI and the Airflow DAGs call.
+
+    start_run -> crawl -> parse -> validate -> load
+
+Each step takes the Settings and a crawl run id, works on what the database holds for that run, and returns
+counts. Steps are safe to repeat: every write is an UPSERT on a natural key, and each step's writes are one
+transaction.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from akhbar import db
+from akhbar.config import PROJECT_ROOT, Settings
+from akhbar.sources import Source, get_source
+
+log = logging.getLogger(__name__)
+
+
+class CrawlFailed(RuntimeError):
+    pass
+
+
+def _run_status(cur, run_id: int, status: str, stats: dict, error: str | None = None) -> None:
+    cur.execute(
+        db.query("set_crawl_run_status"),
+        {"run_id": run_id, "status": status, "stats": json.dumps(stats), "error": error},
+    )
+
+
+def register_source(cur, source: Source) -> None:
+    config = {
+        "country": source.country,
+        "locale": source.locale,
+        "feeds": list(source.feeds),
+        "allowed_domains": list(source.allowed_domains),
+        "schedule": source.schedule,
+        "extractor": source.extractor,
+    }
+    cur.execute(
+        db.query("upsert_source"),
+        {
+            "key": source.key,
+            "name": source.name,
+            "home_url": source.home_url,
+            "time_zone": source.time_zone,
+            "language": source.language,
+            "config": json.dumps(config, ensure_ascii=False),
+        },
+    )
+
+
+def start_run(settings: Settings, source_key: str, run_label: str | None = None) -> int:
+    """Register the source and open a crawl run (the same ``run_label`` reuses its run)."""
+    source = get_source(settings, source_key)
+    with db.transaction(db.database_url(settings)) as cur:
+        register_source(cur, source)
+        cur.execute(db.query("start_crawl_run"), {"source_key": source.key, "run_label": run_label})
+        (run_id,) = cur.fetchone()
+    return run_id
+
+
+def _get_run(url: str, run_id: int) -> dict:
+    with db.transaction(url) as cur:
+        cur.execute(db.query("get_crawl_run"), {"run_id": run_id})
+        row = cur.fetchone()
+        if row is None:
+            raise LookupError(f"no crawl run {run_id}")
+        cols = [c.name for c in cur.description]
+    return dict(zip(cols, row))
+
+
+def crawl(settings: Settings, run_id: int) -> dict:
+    """Run the Scrapy spider for the run's source in its own process (Twisted's reactor cannot restart)."""
+    url = db.database_url(settings)
+    run = _get_run(url, run_id)
+    env = settings.child_env(database_url=url)
+    env["SCRAPY_SETTINGS_MODULE"] = "spiders.settings"
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "news",
+           "-a", f"source={run['source_key']}", "-a", f"crawl_run_id={run_id}"]
+    try:
+        proc = subprocess.run(
+            cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=settings.crawl_timeout
+        )
+    except subprocess.TimeoutExpired as exc:
+        error = f"crawl of {run['source_key']} exceeded {settings.crawl_timeout} s"
+        with db.transaction(url) as cur:
+            _run_status(cur, run_id, "failed", {}, error)
+        raise CrawlFailed(error) from exc
+    for line in proc.stderr.splitlines():
+        log.info("scrapy: %s", line)
+    if proc.returncode != 0:
+        tail = [line for line in proc.stderr.splitlines() if line.strip()][-5:]
+        error = f"crawl of {run['source_key']} failed (exit {proc.returncode}): " + " | ".join(tail)
+        with db.transaction(url) as cur:
+            _run_status(cur, run_id, "failed", {}, error[:2000])
+        raise CrawlFailed(error)
+    with db.transaction(url) as cur:
+        cur.execute(db.query("raw_pages_seen_in_run"), {"run_id": run_id})
+        new_pages, seen_pages = cur.fetchone()
+        counts = {"pages_fetched": seen_pages, "pages_new": new_pages}
+        _run_status(cur, run_id, "crawled", counts)
+    return counts
+
+
+def _quarantine_row(run_id, source_key, page_id, url, stage, reasons, details):
+    return (page_id, run_id, source_key, url, stage, reasons, json.dumps(details, ensure_ascii=False))
+
+
+def parse(settings: Settings, run_id: int) -> dict:
+    """Extract every pending raw page of the run's source; stage articles, quarantine what cannot parse."""
+    import transforms
+
+    url = db.database_url(settings)
+    run = _get_run(url, run_id)
+    source = get_source(settings, run["source_key"])
+    info = transforms.SourceInfo(key=source.key, time_zone=source.time_zone, locale=source.locale)
+    counts = {"parsed": 0, "parse_quarantined": 0}
+    while True:
+        with db.transaction(url) as cur:
+            cur.execute(db.query("pending_raw_pages"), {"source_key": source.key, "limit": settings.parse_batch_size})
+            pages = cur.fetchall()
+            if not pages:
+                break
+            staged, quarantined = [], []
+            for page_id, page_url, final_url, status, content_type, body, fetch_error, fetched_at in pages:
+                address = final_url or page_url
+                if fetch_error:
+                    quarantined.append(_quarantine_row(run_id, source.key, page_id, page_url, "fetch",
+                                                       [fetch_error.split(":")[0]], {"error": fetch_error}))
+                    continue
+                if status is not None and status >= 400:
+                    quarantined.append(_quarantine_row(run_id, source.key, page_id, page_url, "fetch",
+                                                       [f"http_{status}"], {"http_status": status}))
+                    continue
+                try:
+                    html = transforms.decode_html(bytes(body or b""), content_type)
+                    article = transforms.extract(html, address, fetched_at, info)
+                except transforms.ExtractionError as exc:
+                    quarantined.append(_quarantine_row(run_id, source.key, page_id, page_url, "parse",
+                                                       [exc.code], {"detail": exc.detail}))
+                    continue
+                except Exception as exc:  # an extractor bug must not lose the page or stop the run
+                    log.exception("extractor crashed on %s", page_url)
+                    quarantined.append(_quarantine_row(run_id, source.key, page_id, page_url, "parse",
+                                                       ["extractor_crashed"],
+                                                       {"detail": f"{exc.__class__.__name__}: {exc}"[:2000]}))
+                    continue
+                staged.append((page_id, run_id, source.key, transforms.url_key(article.canonical_url),
+                               json.dumps(article.to_dict(), ensure_ascii=False)))
+            if staged:
+                db.execute_values(cur, "upsert_extracted_page", staged, page_size=settings.load_page_size)
+                cur.execute(db.query("set_raw_page_status"), {
+                    "status": "extracted", "extractor_version": transforms.EXTRACTOR_VERSION,
+                    "ids": [row[0] for row in staged]})
+            if quarantined:
+                db.execute_values(cur, "upsert_quarantine", quarantined, page_size=settings.load_page_size)
+                cur.execute(db.query("set_raw_page_status"), {
+                    "status": "quarantined", "extractor_version": transforms.EXTRACTOR_VERSION,
+                    "ids": [row[0] for row in quarantined]})
+            counts["parsed"] += len(staged)
+            counts["parse_quarantined"] += len(quarantined)
+    with db.transaction(url) as cur:
+        _run_status(cur, run_id, "parsed", counts)
+    return counts
+
+
+def validation_frame(rows):
+    """The DataFrame the quality suite runs on, from (raw_page_id, url_key, article, fetched_at) rows."""
+    import pandas as pd
+
+    from transforms.text import arabic_letter_ratio
+
+    records = []
+    for raw_page_id, key, article, fetched_at in rows:
+        published = pd.to_datetime(article.get("published_at"), utc=True) if article.get("published_at") else None
+        records.append({
+            "raw_page_id": raw_page_id,
+            "url_key": key,
+            "title": article.get("title") or None,
+            "body": article.get("body") or None,
+            "arabic_ratio": arabic_letter_ratio(article.get("body")),
+            "published_at": published,
+            "published_after_fetch_s": (
+                (published - pd.Timestamp(fetched_at)) / timedelta(seconds=1) if published is not None else None
+            ),
+        })
+    frame = pd.DataFrame.from_records(records, columns=[
+        "raw_page_id", "url_key", "title", "body", "arabic_ratio", "published_at", "published_after_fetch_s"])
+    frame["published_after_fetch_s"] = frame["published_after_fetch_s"].astype("float64")
+    return frame
+
+
+def validate(settings: Settings, run_id: int) -> dict:
+    """Run the quality gate on the run's staged pages; failures go to quarantine with their reasons."""
+    from akhbar import quality
+
+    url = db.database_url(settings)
+    with db.transaction(url) as cur:
+        cur.execute(db.query("extracted_for_validation"), {"run_id": run_id})
+        rows = cur.fetchall()
+        frame = validation_frame(rows)
+        failed = quality.validate_frame(frame, settings)
+        by_reason = {c.reason: c.expectation for c in quality.checks(settings)}
+        source_key = _get_run(url, run_id)["source_key"]
+        verdicts, quarantined = [], []
+        for raw_page_id, _key, article, _fetched in rows:
+            reasons = failed.get(raw_page_id)
+            verdicts.append((raw_page_id, "invalid" if reasons else "valid", reasons or []))
+            if reasons:
+                quarantined.append(_quarantine_row(
+                    run_id, source_key, raw_page_id, article["url"], "validate", reasons,
+                    {"failed_expectations": [by_reason[r] for r in reasons], "title": article.get("title")}))
+        if verdicts:
+            db.execute_values(cur, "set_validation_status", verdicts, template="(%s, %s, %s::text[])")
+        if quarantined:
+            db.execute_values(cur, "upsert_quarantine", quarantined)
+            cur.execute(db.query("set_raw_page_status"), {
+                "status": "quarantined", "extractor_version": None, "ids": [r[0] for r in quarantined]})
+        counts = {"validated": len(rows), "valid": len(rows) - len(quarantined), "invalid": len(quarantined)}
+        _run_status(cur, run_id, "validated", counts)
+    return counts
+
+
+def load(settings: Settings, run_id: int) -> dict:
+    """UPSERT the run's valid pages into ``articles``, in one transaction."""
+    url = db.database_url(settings)
+    with db.transaction(url) as cur:
+        cur.execute(db.query("load_articles"), {"run_id": run_id})
+        (loaded,) = cur.fetchone()
+        cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id})
+        counts = {"articles_loaded": loaded}
+        _run_status(cur, run_id, "loaded", counts)
+    return counts
+
+
+@dataclass
+class RunSummary:
+    run_id: int
+    source_key: str
+    counts: dict = field(default_factory=dict)
+    quarantined_by_reason: list[tuple[str, int]] = field(default_factory=list)
+    totals: dict = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        c = self.counts
+        out = [
+            f"run {self.run_id} of {self.source_key}:",
+            f"  pages fetched        {c.get('pages_fetched', 0)} ({c.get('pages_new', 0)} new)",
+            f"  parsed               {c.get('parsed', 0)}",
+            f"  articles loaded      {c.get('articles_loaded', 0)}",
+            f"  pages quarantined    {c.get('parse_quarantined', 0) + c.get('invalid', 0)}",
+        ]
+        out += [f"    {reason:<28} {n}" for reason, n in self.quarantined_by_reason]
+        out.append("  database now holds   " + ", ".join(f"{k} {v}" for k, v in self.totals.items()))
+        return out
+
+
+def summarize(settings: Settings, run_id: int) -> RunSummary:
+    url = db.database_url(settings)
+    run = _get_run(url, run_id)
+    with db.transaction(url) as cur:
+        cur.execute(db.query("run_quarantine_reasons"), {"run_id": run_id})
+        reasons = cur.fetchall()
+        cur.execute(db.query("table_counts"))
+        totals = dict(zip([c.name for c in cur.description], cur.fetchone()))
+    counts = {k: v for k, v in run["stats"].items() if not isinstance(v, dict)}
+    return RunSummary(run_id, run["source_key"], counts, reasons, totals)
+
+
+def run_source(settings: Settings, source_key: str, run_label: str | None = None) -> RunSummary:
+    """The whole job for one source: crawl, parse, validate, load."""
+    run_id = start_run(settings, source_key, run_label)
+    crawl(settings, run_id)
+    parse(settings, run_id)
+    validate(settings, run_id)
+    load(settings, run_id)
+    return summarize(settings, run_id)

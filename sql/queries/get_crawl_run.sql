@@ -1,0 +1,2 @@
+SELECT id, source_key, run_label, status, started_at, finished_at, stats, error
+FROM crawl_runs WHERE id = %(run_id)s;

@@ -1,0 +1,29 @@
+"""Migrations and database errors, on the real PostgreSQL server."""
+
+import subprocess
+import sys
+
+from akhbar import db
+
+
+def test_migrate_is_idempotent(pg_url):
+    assert db.migrate(pg_url) == []  # the fixture applied everything already
+    status = db.migration_status(pg_url)
+    assert status and all(applied for _, applied in status)
+
+
+def test_schema_has_the_skeleton_tables(query):
+    tables = {name for (name,) in query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    assert {"sources", "crawl_runs", "raw_pages", "articles", "quarantine"} <= tables
+
+
+def test_unreachable_database_is_one_clear_line(tmp_path):
+    env = {"AKHBAR_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/nowhere", "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-m", "akhbar.cli", "db", "migrate"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("akhbar: cannot connect to the database postgres@127.0.0.1:1/nowhere")
+    assert "Traceback" not in proc.stderr

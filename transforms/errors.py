@@ -1,0 +1,24 @@
+"""Errors that extraction raises for pages that cannot become an Article.
+
+Each carries a stable reason ``code``: it is what the quarantine table records.
+"""
+
+
+class ExtractionError(Exception):
+    code = "extraction_failed"
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotHtml(ExtractionError):
+    code = "not_html"
+
+
+class EmptyPage(ExtractionError):
+    code = "empty_page"
+
+
+class NoArticle(ExtractionError):
+    code = "no_article"
