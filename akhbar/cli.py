@@ -8,7 +8,7 @@ import json
 import logging
 import socket
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from akhbar.config import load_settings
@@ -60,7 +60,7 @@ def cmd_extract(args, settings) -> int:
         info = transforms.SourceInfo(key=src.key, time_zone=src.time_zone, locale=src.locale)
     fetched_at = datetime.fromisoformat(args.fetched_at) if args.fetched_at else None
     if fetched_at is not None and fetched_at.tzinfo is None:
-        fetched_at = fetched_at.replace(tzinfo=timezone.utc)
+        fetched_at = fetched_at.replace(tzinfo=UTC)
     try:
         article = transforms.extract(read_page(Path(args.path)), args.url, fetched_at, info)
     except transforms.ExtractionError as exc:

@@ -7,9 +7,9 @@ tests build ``Settings(...)`` directly or call ``load_settings(env={...})``.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -53,7 +53,7 @@ class Settings:
     def embedded_pgdata(self) -> Path:
         return self.data_dir / "pgdata"
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
     def child_env(self, database_url: str | None = None) -> dict[str, str]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import psycopg2
 import psycopg2.extensions
@@ -74,9 +74,8 @@ def transaction(url: str) -> Iterator[psycopg2.extensions.cursor]:
     """A cursor inside one transaction: committed on success, rolled back on any error."""
     conn = connect(url)
     try:
-        with conn:  # commits or rolls back
-            with conn.cursor() as cur:
-                yield cur
+        with conn, conn.cursor() as cur:  # commits or rolls back
+            yield cur
     finally:
         conn.close()
 

@@ -17,9 +17,10 @@ import sys
 import time
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from pathlib import Path
+from typing import Self
 from urllib.parse import quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 
@@ -63,7 +64,7 @@ def demo_pages(fixtures_dir: Path = FIXTURES_DIR) -> list[DemoPage]:
 
 
 def feed_xml(base_url: str, pages: list[DemoPage]) -> bytes:
-    stamp = format_datetime(datetime(2026, 1, 8, 12, 0, tzinfo=timezone.utc))
+    stamp = format_datetime(datetime(2026, 1, 8, 12, 0, tzinfo=UTC))
     items = "".join(
         f"<item><title>{escape(p.title)}</title><link>{escape(base_url + quote(p.path))}</link>"
         f"<pubDate>{stamp}</pubDate></item>\n"
@@ -73,7 +74,7 @@ def feed_xml(base_url: str, pages: list[DemoPage]) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
         f"<title>akhbar demo mirror</title><link>{escape(base_url)}/</link>"
         f"<description>Saved real Arabic news pages</description>\n{items}</channel></rss>\n"
-    ).encode("utf-8")
+    ).encode()
 
 
 ROBOTS_TXT = b"User-agent: *\nDisallow: /private/\n"
@@ -99,7 +100,7 @@ def make_site(base_url: str):
             if path == "/":
                 links = "".join(f'<li><a href="{quote(p)}">{escape(pg.title)}</a></li>' for p, pg in pages.items())
                 request.setHeader(b"Content-Type", b"text/html; charset=utf-8")
-                return f'<html lang="ar"><body><ul>{links}</ul></body></html>'.encode("utf-8")
+                return f'<html lang="ar"><body><ul>{links}</ul></body></html>'.encode()
             page = pages.get(path)
             if page is None:
                 request.setResponseCode(404)
@@ -137,7 +138,7 @@ class DemoSiteProcess:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def __enter__(self) -> "DemoSiteProcess":
+    def __enter__(self) -> Self:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "akhbar.demo_site", "--host", self.host, "--port", str(self.port)],
             stdout=subprocess.DEVNULL,

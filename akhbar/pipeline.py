@@ -86,7 +86,7 @@ def crawl(settings: Settings, run_id: int) -> dict:
            "-a", f"source={run['source_key']}", "-a", f"crawl_run_id={run_id}"]
     try:
         proc = subprocess.run(
-            cmd, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=settings.crawl_timeout
+            cmd, check=False, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=settings.crawl_timeout
         )
     except subprocess.TimeoutExpired as exc:
         error = f"crawl of {run['source_key']} exceeded {settings.crawl_timeout} s"

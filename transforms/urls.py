@@ -22,8 +22,7 @@ def url_key(url: str) -> str:
     """The canonical key of ``url``: ``host/path?sorted-query`` with no scheme and no tracking noise."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower().rstrip(".")
-    if host.startswith("www."):
-        host = host[4:]
+    host = host.removeprefix("www.")
     port = parts.port
     if port and not ((parts.scheme == "http" and port == 80) or (parts.scheme == "https" and port == 443)):
         host = f"{host}:{port}"

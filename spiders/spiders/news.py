@@ -6,7 +6,7 @@ Every URL the feed names ends up as one ``RawPage``: a response (any HTTP status
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -84,7 +84,7 @@ class NewsSpider(scrapy.Spider):
             source_key=self.source.key,
             crawl_run_id=self.crawl_run_id,
             url=url,
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             **fields,
         )
 

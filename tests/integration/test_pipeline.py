@@ -6,7 +6,8 @@ import pytest
 
 from akhbar import pipeline
 
-FIXTURES_TRUTH = [json.loads(line) for line in open("tests/fixtures/truth.jsonl", encoding="utf-8")]
+with open("tests/fixtures/truth.jsonl", encoding="utf-8") as _fh:
+    FIXTURES_TRUTH = [json.loads(line) for line in _fh]
 # Real pages with every field the gate needs. The CNN page shows no publication date anywhere, so the gate
 # must quarantine it instead of loading it with a made-up one.
 LOADABLE = [t for t in FIXTURES_TRUTH if t["published"]]

@@ -1,12 +1,12 @@
 """The Great Expectations gate on hand-made rows: each failure gets its own reason code."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from akhbar.config import Settings
 from akhbar.pipeline import validation_frame
 from akhbar.quality import validate_frame
 
-FETCHED = datetime(2026, 1, 8, 12, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 1, 8, 12, 0, tzinfo=UTC)
 ARABIC_BODY = "أعلنت وزارة الصحة اليوم تسجيل حالات جديدة في عدد من المحافظات. " * 6
 PERSIAN_BODY = "وزارت بهداشت ایران امروز اعلام کرد که تعداد بیماران یک هزار نفر است و پزشکان نگران هستند. " * 4
 

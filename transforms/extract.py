@@ -1,0 +1,852 @@
+"""Generic extraction: one page in, one :class:`Article` out.
+
+The page is decoded and parsed once (:mod:`transforms.page`); every field then reads the shared view. For each
+field the most structured source wins, and a later stage runs only when the earlier ones gave nothing:
+
+title
+    Candidates, in order: JSON-LD ``headline``/``name`` of the article object, ``og:title``, ``twitter:title``,
+    ``<meta itemprop=headline>``, Dublin Core / parsely titles, every ``<h1>``. The first candidate that the
+    document ``<title>`` confirms wins (equal to it, or equal to it minus a site-name part joined by `` - ``,
+    `` | ``, `` – ``, `` — ``). Site-name parts are stripped from every candidate: names come from
+    ``og:site_name``, ``application-name``, ``twitter:site``, the JSON-LD publisher and website, the source, the
+    host name, and whatever the ``<title>`` adds around a confirmed candidate. Truncated candidates ("…" or a prefix
+    of a longer one) never win. With no confirmation: the first untruncated candidate, then the ``<title>``.
+canonical_url
+    ``<link rel=canonical>``, else ``og:url``, else the fetched URL; made absolute.
+published_at / modified_at
+    JSON-LD ``datePublished``/``dateModified``, then meta (``article:published_time``, ``pubdate``,
+    ``datePublished``, Dublin Core, parsely, ``last-modified``, ``og:updated_time`` …), then the DOM
+    (``itemprop``, ``time[datetime]``, RDFa ``dc:date``). A date-only winner is upgraded by a later candidate with
+    a time on the same day. Dates without an offset are wall-clock time in the source's zone; with no source, in
+    the zone the page's other dates state, else UTC. A date labelled UTC is re-read as local time when the page
+    shows that same wall clock in a non-UTC source zone (youm7). Modified times are dropped when any candidate is
+    before publication, when candidates disagree, or when the publication time needed that correction.
+    Visible date text (dateparser, regional month names) is used only when no markup has a date, and only if it
+    agrees with a date in the URL when the URL has one: a page-header "today" date is not a publication date.
+authors
+    JSON-LD ``author`` names, then meta (``author``, ``article:author`` unless a URL, parsely, Dublin Core),
+    then byline elements (``itemprop=author``, ``rel=author``, classes like byline/author/writer/writeBy), then a
+    short first body line that starts with a byline word (كتب، كتبت، بقلم، حوار، إعداد). Prefixes are stripped;
+    site names, agencies and URLs are rejected.
+section
+    JSON-LD ``articleSection``, meta ``article:section`` (and itemprop/parsely), then the URL path segment that
+    precedes a numeric article id (``/news/lifestyle/898682/…``).
+tags
+    JSON-LD ``keywords``, ``article:tag``, ``news_keywords``, parsely/sailthru tags, ``a[rel=tag]``. The plain
+    ``keywords`` meta is SEO filler (often the title's words) and is ignored.
+body
+    The element whose direct children carry the most text (paragraphs and ``<br>``-separated runs; boilerplate
+    containers such as related, share, comments, captions and ads do not vote) is the article body; a lead
+    paragraph in a preceding sibling (class lead/intro/summary, ``itemprop=description``) is prepended. Its
+    ``<p>``, ``<h2>``–``<h6>``, ``<blockquote>`` children and ``<br>``-separated text become paragraphs; nested
+    boxes (images with captions, related links, embeds) are left out, as are "follow us"/"read also" lines and a
+    byline first line. When that finds too little text, trafilatura's ``bare_extraction`` is the last resort.
+language
+    The script decides: mostly Arabic letters is ``ar`` whatever ``lang`` says; otherwise the declared language.
+images
+    ``og:image``, JSON-LD ``image``, then images inside the body with their ``<figcaption>`` or caption element.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+from datetime import datetime, tzinfo
+from functools import cached_property, lru_cache
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from .article import Article, Image
+from .dates import (
+    UTC,
+    MachineDate,
+    clock_times,
+    fix_mislabelled_utc,
+    parse_date_text,
+    parse_machine_date,
+    zone,
+)
+from .decode import to_text
+from .errors import EmptyPage, NoArticle
+from .normalize import clean_inline, clean_title, fold_for_compare
+from .page import NON_CONTENT_TAGS, Page, ld_types, text_of
+from .source import SourceInfo
+from .text import arabic_letter_ratio
+
+EXTRACTOR_VERSION = "0.1.0"
+
+ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+                 "BackgroundNewsArticle", "BlogPosting", "LiveBlogPosting", "Report", "ScholarlyArticle",
+                 "TechArticle", "SocialMediaPosting", "VideoObject", "WebPage")
+_SEPARATORS = re.compile(r"\s+(?:[-|–—~•·»«]|::)\s+")
+_TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*$")
+_BYLINE_PREFIX = re.compile(
+    r"^\s*(?:كتبت|كتب|كتبه|بقلم|حوار|إعداد|اعداد|تقرير|تحرير|إشراف|اشراف|متابعة|ترجمة|بواسطة|written by|by)"
+    r"(?=[\s:：\-–]|$)\s*[:：\-–]?\s*",
+    re.IGNORECASE,
+)
+_AGENCIES = frozenset(fold_for_compare(a) for a in (
+    "أ ف ب", "أ.ف.ب", "ا ف ب", "فرانس برس", "رويترز", "الأناضول", "الاناضول", "وكالات", "وكالة", "أسوشيتد برس",
+    "د ب أ", "سبوتنيك", "واس", "وام", "قنا", "كونا", "بترا", "سانا", "وفا", "أ ش أ", "AFP", "Reuters", "AP",
+    "Associated Press", "Anadolu", "DPA", "Sputnik", "RIA Novosti", "Xinhua", "شينخوا", "المحرر", "محرر الموقع",
+    "admin", "administrator", "editor", "staff",
+))
+_URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org)\b", re.IGNORECASE)
+# Tokens of class/id that mark a box which is not article text.
+_BOILERPLATE_TOKENS = frozenset((
+    "comment", "comments", "related", "share", "sharing", "social", "sidebar", "widget", "menu", "nav",
+    "navigation", "breadcrumb", "breadcrumbs", "tags", "tag", "promo", "newsletter", "trc", "taboola", "outbrain",
+    "ad", "ads", "advert", "advertisement", "banner", "footer", "caption", "cap", "credit", "copyright", "print",
+    "rating", "subscribe", "follow", "popular", "recommended", "inject", "gallery", "embed", "video", "author",
+    "byline", "meta", "toolbar", "tools", "readmore", "more", "also", "pagination",
+))
+_BOILERPLATE_PARTS = ("most-read", "mostread", "related", "caption", "comment", "taboola", "outbrain",
+                      "newsletter", "breadcrumb", "advert", "social", "sharebar", "share-")
+_TOKEN_SPLIT = re.compile(r"[\s_\-]+")
+_LEAD_TOKENS = frozenset(("lead", "intro", "standfirst", "summary", "excerpt", "teaser", "description", "chapo"))
+_BYLINE_CLASS = re.compile(r"(?:^|[\s_\-])(?:byline|by-line|author|authors|writer|writeby|reporter|kateb|katib)"
+                           r"(?:name)?(?:$|[\s_\-])|writeby|authorname|author-name|byline", re.IGNORECASE)
+_TAXONOMY_HREF = re.compile(r"/(?:category|categories|section|sections|tags?|topics?|cat|rubric|qism)(?:/|$|\?)",
+                            re.IGNORECASE)
+_BYLINE_ATTR = re.compile(r"author|byline|by-line|writ|reporter|kateb|katib")
+_DATE_ATTR = re.compile(r"date|time|publish|posted|stamp|tarikh")
+_PUBLISHED_XPATH = etree.XPath(
+    '//*[@itemprop="datePublished"][@content or @datetime]'
+    '|//time[@pubdate][@datetime]'
+    '|//*[contains(concat(" ", normalize-space(@property), " "), " dc:date ")][@content]'
+    '|//*[@property="dcterms:issued" or @property="dc:created"][@content]')
+_TIME_XPATH = etree.XPath("//body//time[@datetime]")
+_DATE_CLASS = re.compile(r"date|time|publish|posted|timestamp|stamp|tarikh", re.IGNORECASE)
+_SKIP_LINE = re.compile(
+    r"^(?:تابعو?نا|تابع\s|تابعوا|اقرأ\s*(?:أيض|ايض)|إقرأ\s*(?:أيض|ايض)|اقرا\s*ايض|للمزيد|شاهد\s*(?:أيض|ايض)|"
+    r"طالع\s*(?:أيض|ايض)|اشترك|مشاركة\s*$|شارك\s*$|follow us|read more|read also|see also)",
+    re.IGNORECASE,
+)
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})/(?:[^/]+/)?(\d{1,2})/(\d{1,2})(?:/|$)|/((?:19|20)\d{2})(\d{2})(\d{2})")
+_URL_SECTION_GENERIC = frozenset((
+    "news", "article", "articles", "story", "stories", "post", "posts", "node", "content", "details", "detail",
+    "ar", "en", "amp", "video", "videos", "p", "id", "item", "items", "akhbar", "view", "read", "page", "s", "a",
+    "archive", "arabic", "print",
+))
+_URL_SECTION = re.compile(r"[a-z][a-z_\-]{2,30}")
+BLOCK_TAGS = frozenset(("p", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre"))
+INLINE_TAGS = frozenset(("a", "span", "b", "strong", "i", "em", "u", "font", "sup", "sub", "small", "mark", "q",
+                         "abbr", "time", "cite", "bdi", "bdo", "big", "s", "del", "ins", "label", "nobr", "wbr"))
+_STRUCTURE_SKIP = frozenset(("header", "footer", "nav", "aside")) | frozenset(NON_CONTENT_TAGS)
+_BR = "\u2029"
+_MIN_BODY_CHARS = 250  # below this, the container search is judged to have failed and trafilatura is tried
+_TRAFILATURA_DATE_PARAMS = {"original_date": True, "extensive_search": False, "max_date": "2999-12-31"}
+_MIN_TEXT_CHARS = 25  # below this, there is no body at all
+
+PUBLISHED_META = ("article:published_time", "og:published_time", "og:article:published_time", "datepublished",
+                  "publishdate", "publish-date", "publish_date", "pubdate", "dc.date.issued", "dcterms.issued",
+                  "dc.date", "dcterms.date", "dcterms.created", "parsely-pub-date", "sailthru.date",
+                  "article.published", "original-publish-date", "datecreated", "date")
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "last-modified", "lastmod",
+                 "dc.date.modified", "dcterms.modified", "article.updated", "modified_time", "og:modified_time")
+
+
+def _tokens(el) -> list[str]:
+    return _TOKEN_SPLIT.split(f"{el.get('class') or ''} {el.get('id') or ''}".lower().strip())
+
+
+def is_boilerplate(el) -> bool:
+    """True for a box that is not article text: related links, sharing, comments, captions, ads."""
+    tag = el.tag
+    if not isinstance(tag, str) or tag in ("article", "main", "body"):
+        return False  # a whole article is never boilerplate, whatever its classes say ("author-x", "node-promoted")
+    if tag in ("figure", "figcaption", "aside", "nav", "footer", "header", "ins"):
+        return True
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
+        return False
+    return _boilerplate_attrs(f"{cls or ''} {ident or ''}")
+
+
+@lru_cache(maxsize=4096)
+def _boilerplate_attrs(attrs: str) -> bool:
+    attrs = attrs.lower().strip()
+    if any(tok in _BOILERPLATE_TOKENS for tok in _TOKEN_SPLIT.split(attrs)):
+        return True
+    return any(part in attrs for part in _BOILERPLATE_PARTS)
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _ld_text(value) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if not isinstance(value, str):
+        return None
+    return html_lib.unescape(value).strip() or None
+
+
+class GenericExtractor:
+    """The generic cascade (see the module docstring). A site extractor subclasses it and overrides fields."""
+
+    name = "generic"
+
+    def __init__(self, page: Page, fetched_at: datetime | None = None, source: SourceInfo | None = None):
+        self.page = page
+        self.fetched_at = fetched_at
+        self.source = source
+        self._body_cache: tuple[list[str], object] | None = None
+        self._byline_from_body: str | None = None
+        self._published: MachineDate | None = None
+        self._published_corrected = False
+        self._published_done = False
+        self._title_cache: tuple[str | None] | None = None
+        self._shown_raw: dict[datetime, str] = {}
+
+    # -- shared facts -----------------------------------------------------------------------------------------
+
+    @property
+    def article_objects(self) -> list[dict]:
+        objs = self.page.ld_objects(*ARTICLE_TYPES)
+        # The most specific type first: a NewsArticle beats the WebPage that wraps it.
+        return sorted(objs, key=lambda o: ARTICLE_TYPES.index(next(
+            (t for t in ARTICLE_TYPES if t in ld_types(o)), "WebPage")))
+
+    @cached_property
+    def _attributed(self) -> list[tuple[object, str]]:
+        """Body elements with a class or id, with both lower-cased: scanned once, shared by the DOM cascades."""
+        body = self.page.body
+        if body is None:
+            return []
+        out = []
+        for el in body.iter():
+            if isinstance(el.tag, str):
+                cls, ident = el.get("class"), el.get("id")
+                if cls or ident:
+                    out.append((el, f"{cls or ''} {ident or ''}".lower()))
+        return out
+
+    @property
+    def zone(self) -> tzinfo:
+        if self.source is not None:
+            return zone(self.source.time_zone)
+        return self._page_zone
+
+    _page_zone_value: tzinfo | None = None
+
+    @property
+    def _page_zone(self) -> tzinfo:
+        # With no source: the zone the page's own dates state, else UTC.
+        if self._page_zone_value is None:
+            found: tzinfo = UTC
+            for raw, origin in self._published_candidates():
+                parsed = parse_machine_date(raw, UTC, origin)
+                if parsed and parsed.has_zone:
+                    found = parsed.value.tzinfo
+                    break
+            self._page_zone_value = found
+        return self._page_zone_value
+
+    def site_names(self) -> set[str]:
+        page = self.page
+        names = {page.meta_first("og:site_name"), page.meta_first("application-name"),
+                 page.meta_first("apple-mobile-web-app-title"), page.meta_first("al:android:app_name"),
+                 (page.meta_first("twitter:site") or "").lstrip("@")}
+        for obj in page.jsonld:
+            if ld_types(obj) & {"Organization", "NewsMediaOrganization", "WebSite"}:
+                names.add(_ld_text(obj.get("name")))
+        for obj in self.article_objects:
+            names.add(_ld_text(obj.get("publisher")))
+        if self.source is not None:
+            names.update((self.source.name, self.source.key))
+        host = page.host
+        labels = [label for label in host.split(".") if len(label) > 2 and label not in ("com", "net", "org", "www")]
+        names.update(labels)
+        return {fold_for_compare(n) for n in names if n and len(n.strip()) > 1}
+
+    def _is_site_name(self, text: str, names: set[str]) -> bool:
+        folded = fold_for_compare(text)
+        if not folded:
+            return True
+        if folded in names:
+            return True
+        for name in names:
+            if len(name) >= 3 and (name in folded or (len(folded) >= 3 and folded in name)):
+                return True
+        compact = re.sub(r"[\W_]+", "", folded)
+        host = self.page.host.replace(".", "")
+        return len(compact) >= 3 and compact.isascii() and (compact in host or any(
+            label in compact for label in self.page.host.split(".") if len(label) > 2 and label != "com"))
+
+    # -- title ------------------------------------------------------------------------------------------------
+
+    def _title_candidates(self) -> list[str]:
+        page = self.page
+        out: list[str] = []
+        for obj in self.article_objects:
+            out.extend(filter(None, (_ld_text(obj.get("headline")), _ld_text(obj.get("name")))))
+        for key in ("og:title", "twitter:title", "headline", "dc.title", "dcterms.title", "parsely-title",
+                    "sailthru.title", "title"):
+            out.extend(page.meta_all(key)[:1])
+        for h1 in page.tree.iter("h1"):
+            text = text_of(h1)
+            if text:
+                out.append(text)
+        return [clean_title(c) for c in out if clean_title(c)]
+
+    def _strip_site(self, text: str, names: set[str]) -> str:
+        for _ in range(3):
+            parts = _SEPARATORS.split(text)
+            if len(parts) < 2:
+                break
+            seps = _SEPARATORS.findall(text)
+            if self._is_site_name(parts[-1], names):
+                text = text[: len(text) - len(parts[-1]) - len(seps[-1])]
+            elif self._is_site_name(parts[0], names):
+                text = text[len(parts[0]) + len(seps[0]):]
+            else:
+                break
+        return text.strip()
+
+    @staticmethod
+    def _confirmed_by(candidate: str, doc_title: str) -> str | None:
+        """The rest of ``doc_title`` around ``candidate`` if the title is the candidate plus a site part."""
+        a, d = clean_inline(candidate), clean_inline(doc_title)
+        if not a or not d:
+            return None
+        if a == d:
+            return ""
+        if d.startswith(a):
+            rest = d[len(a):]
+            match = _SEPARATORS.match(rest)
+            return rest[match.end():] if match else None
+        if d.endswith(a):
+            rest = d[: len(d) - len(a)]
+            match = re.search(_SEPARATORS.pattern + r"$", rest)
+            return rest[: match.start()] if match else None
+        return None
+
+    def title(self) -> str | None:
+        if self._title_cache is None:
+            self._title_cache = (self._title(),)
+        return self._title_cache[0]
+
+    def _title(self) -> str | None:
+        candidates = self._title_candidates()
+        doc_title = clean_title(self.page.doc_title)
+        names = self.site_names()
+        # Whatever the <title> adds around a candidate is a site name ("X - اليوم السابع").
+        for cand in candidates:
+            rest = self._confirmed_by(cand, doc_title) if doc_title else None
+            if rest:
+                names.update(fold_for_compare(p) for p in _SEPARATORS.split(rest) if p.strip())
+        stripped = [self._strip_site(c, names) for c in candidates]
+        folded = [clean_inline(s) for s in stripped]
+
+        def truncated(i: int) -> bool:
+            text = folded[i]
+            if _TRUNCATED.search(text):
+                return True
+            return any(len(other) > len(text) and other.startswith(text) for other in folded)
+
+        if doc_title:
+            doc_stripped = self._strip_site(doc_title, names)
+            for i, cand in enumerate(stripped):
+                if cand and not truncated(i) and self._confirmed_by(cand, doc_stripped) is not None:
+                    return cand
+        for i, cand in enumerate(stripped):
+            if cand and not truncated(i):
+                return cand
+        if doc_title:
+            return self._strip_site(doc_title, names) or doc_title
+        return stripped[0] if stripped else None
+
+    # -- URLs -------------------------------------------------------------------------------------------------
+
+    def canonical_url(self) -> str:
+        page = self.page
+        for link in page.tree.iter("link"):
+            if "canonical" in (link.get("rel") or "").lower().split():
+                href = page.absolute(link.get("href"))
+                if href:
+                    return href
+        return page.absolute(page.meta_first("og:url")) or page.url
+
+    # -- dates ------------------------------------------------------------------------------------------------
+
+    def _published_candidates(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for obj in self.article_objects:
+            for key in ("datePublished", "dateCreated", "uploadDate"):
+                value = obj.get(key)
+                if isinstance(value, str):
+                    out.append((value, f"jsonld:{key}"))
+        for key in PUBLISHED_META:
+            for value in self.page.meta_all(key)[:1]:
+                out.append((value, f"meta:{key}"))
+        tree = self.page.tree
+        for el in _PUBLISHED_XPATH(tree):
+            out.append((el.get("datetime") or el.get("content"), f"dom:{el.tag}"))
+        for el in _TIME_XPATH(tree)[:3]:
+            if not any(is_boilerplate(a) for a in el.iterancestors()):
+                out.append((el.get("datetime"), "dom:time"))
+        return out
+
+    def _modified_candidates(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for obj in self.article_objects:
+            value = obj.get("dateModified")
+            if isinstance(value, str):
+                out.append((value, "jsonld:dateModified"))
+        for key in MODIFIED_META:
+            for value in self.page.meta_all(key)[:1]:
+                out.append((value, f"meta:{key}"))
+        for el in self.page.tree.xpath('//*[@itemprop="dateModified"][@content or @datetime]'):
+            out.append((el.get("datetime") or el.get("content"), f"dom:{el.tag}"))
+        return out
+
+    def _shown_dates(self, clocks: set[tuple[int, int]] | None = None) -> list[datetime]:
+        """Date text the page shows in date-like elements, parsed with the source locale (naive wall clock).
+
+        With ``clocks``, only texts showing one of those hh:mm times are parsed (what a cross-check needs; it
+        keeps dateparser, the slow part, off most pages).
+        """
+        locale = self.source.locale if self.source else "ar"
+        shown: list[datetime] = []
+        body = self.page.body
+        if body is None:
+            return shown
+        seen = 0
+        texts: set[str] = set()
+        candidates = [el for el, attrs in self._attributed if _DATE_ATTR.search(attrs)]
+        candidates += body.iter("time")
+        for el in candidates:
+            if el.tag in NON_CONTENT_TAGS:
+                continue
+            text = text_of(el)
+            if not text or len(text) > 80 or not re.search(r"[0-9٠-٩]", text):
+                continue
+            if clocks is not None and not clocks.intersection(clock_times(text)):
+                continue
+            if text in texts:
+                continue
+            texts.add(text)
+            parsed = parse_date_text(text, locale, self.fetched_at)
+            if parsed is not None:
+                shown.append(parsed)
+                self._shown_raw[parsed] = text
+            seen += 1
+            if seen >= 12:
+                break
+        return shown
+
+    def _pick(self, candidates: list[tuple[str, str]]) -> list[MachineDate]:
+        tz = self.zone
+        return [d for d in (parse_machine_date(raw, tz, origin) for raw, origin in candidates) if d is not None]
+
+    def published(self) -> MachineDate | None:
+        if self._published_done:
+            return self._published
+        self._published_done = True
+        dates = self._pick(self._published_candidates())
+        if dates:
+            chosen = dates[0]
+            if not chosen.has_time:
+                day = chosen.value.date()
+                chosen = next((d for d in dates[1:] if d.has_time and d.value.astimezone(
+                    chosen.value.tzinfo).date() == day), chosen)
+            if chosen.says_utc and chosen.has_time and self.source is not None and \
+                    self.zone.utcoffset(chosen.value.replace(tzinfo=None)):
+                utc_clock = chosen.value
+                local_clock = chosen.value.astimezone(self.zone)
+                clocks = {(utc_clock.hour, utc_clock.minute), (local_clock.hour, local_clock.minute)}
+                fixed = fix_mislabelled_utc(chosen, self._shown_dates(clocks), self.zone)
+                if fixed is not None:
+                    chosen = fixed
+                    self._published_corrected = True
+            self._published = chosen
+            return chosen
+        self._published = self._published_from_text()
+        return self._published
+
+    def _url_date(self) -> tuple[int, int, int] | None:
+        match = _URL_DATE.search(urlsplit(self.page.url).path)
+        if not match:
+            return None
+        groups = [g for g in match.groups() if g]
+        try:
+            year, month, day = (int(g) for g in groups[:3])
+            datetime(year, month, day)
+        except ValueError:
+            return None
+        return year, month, day
+
+    def _published_from_text(self) -> MachineDate | None:
+        url_date = self._url_date()
+        for shown in self._shown_dates():
+            if url_date and (shown.year, shown.month, shown.day) != url_date:
+                continue  # the page shows some other day (a header "today" date): not the publication date
+            value = shown if shown.tzinfo is not None else shown.replace(tzinfo=self.zone)
+            raw = self._shown_raw.get(shown, shown.isoformat())
+            return MachineDate(value, raw, True, shown.tzinfo is not None, "text")
+        return None
+
+    def modified(self) -> MachineDate | None:
+        dates = self._pick(self._modified_candidates())
+        if not dates:
+            return None
+        published = self.published()
+        if published is not None:
+            if self._published_corrected:
+                return None  # the markup's clock was wrong for publication; its modified time is unverified
+            if any((d.value - published.value).total_seconds() < -60 for d in dates if d.has_time):
+                return None  # a modification before publication: the page's modified data is not reliable
+        first = dates[0]
+        for other in dates[1:]:
+            if first.has_time and other.has_time:
+                if abs((first.value - other.value).total_seconds()) >= 60:
+                    return None
+            elif first.value.date() != other.value.date():
+                return None
+        return first
+
+    # -- people, section, tags --------------------------------------------------------------------------------
+
+    def _clean_author(self, text: str | None, names: set[str]) -> str | None:
+        if not text:
+            return None
+        text = clean_inline(html_lib.unescape(text))
+        text = _BYLINE_PREFIX.sub("", text).strip(" ،,:-–|@")
+        if not text or _URLISH.search(text) or len(text) > 60 or len(text.split()) > 7:
+            return None
+        folded = fold_for_compare(text)
+        if folded in _AGENCIES or folded in names:
+            return None  # an agency, the site itself, or (see authors) the section
+        return text
+
+    def _author_sources(self):
+        page = self.page
+        for obj in self.article_objects:
+            yield [_ld_text(a) for a in _as_list(obj.get("author")) + _as_list(obj.get("creator"))]
+        for key in ("author", "article:author", "parsely-author", "dc.creator", "dcterms.creator",
+                    "sailthru.author", "byl", "twitter:creator"):
+            yield page.meta_all(key)
+        dom = []
+        body = page.body
+        if body is not None:
+            for el in body.xpath('.//*[@itemprop="author"] | .//*[@rel="author"]'):
+                name_el = el.find('.//*[@itemprop="name"]')
+                dom.append(name_el.get("content") or text_of(name_el) if name_el is not None else text_of(el))
+            for el, attrs in self._attributed:
+                if el.tag in NON_CONTENT_TAGS or el.tag in ("article", "body") or not _BYLINE_ATTR.search(attrs):
+                    continue
+                if _BYLINE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
+                    text = text_of(el)
+                    if text and len(text) <= 80 and not self._is_taxonomy_link(el, text):
+                        dom.append(text)
+        yield dom
+        self.body_paragraphs()
+        yield [self._byline_from_body]
+
+    @staticmethod
+    def _is_taxonomy_link(el, text: str) -> bool:
+        """True when ``text`` is all the text of a link to a category, section or tag page (not a person)."""
+        for a in ([el] if el.tag == "a" else []) + list(el.iter("a")):
+            if _TAXONOMY_HREF.search(a.get("href") or "") and clean_inline(text_of(a)) == clean_inline(text):
+                return True
+        return False
+
+    def authors(self) -> list[str]:
+        names = self.site_names()
+        # A byline box often holds the section link too ("منوعات"): a section or tag is not a person.
+        names |= {fold_for_compare(x) for x in [self.section(), *self.tags()] if x}
+        for values in self._author_sources():
+            found: list[str] = []
+            for value in values:
+                for part in re.split(r"\s*[,،;]\s*|\s+and\s+", value or ""):
+                    cleaned = self._clean_author(part, names)
+                    if cleaned and cleaned not in found:
+                        found.append(cleaned)
+            if found:
+                return found
+        return []
+
+    def section(self) -> str | None:
+        for obj in self.article_objects:
+            value = _ld_text(obj.get("articleSection"))
+            if value:
+                return clean_inline(value)
+        value = self.page.meta_first("article:section", "articlesection", "parsely-section", "section",
+                                     "sailthru.section")
+        if value:
+            return clean_inline(value)
+        return self._section_from_url()
+
+    def _section_from_url(self) -> str | None:
+        segments = [unquote(s) for s in urlsplit(self.canonical_url()).path.split("/") if s]
+        for i, seg in enumerate(segments):
+            if seg.isdigit() and len(seg) >= 4:
+                if i >= 1:
+                    prev = segments[i - 1].lower()
+                    if _URL_SECTION.fullmatch(prev) and prev not in _URL_SECTION_GENERIC:
+                        return prev
+                return None
+        return None
+
+    def tags(self) -> list[str]:
+        page = self.page
+        raw: list[str] = []
+        for obj in self.article_objects:
+            for value in _as_list(obj.get("keywords")):
+                if isinstance(value, str):
+                    raw.append(value)
+        if not raw:
+            raw = page.meta_all("article:tag")
+        for key in ("news_keywords", "parsely-tags", "sailthru.tags"):
+            if not raw:
+                raw = page.meta_all(key)
+        if not raw:
+            raw = [text_of(a) for a in page.tree.xpath('//a[contains(concat(" ", @rel, " "), " tag ")]')]
+        tags: list[str] = []
+        for value in raw:
+            parts = re.split(r"\s*[,،;]\s*", value) if len(raw) == 1 or "," in value or "،" in value else [value]
+            for part in parts:
+                part = clean_inline(html_lib.unescape(part))
+                if part and len(part) <= 80 and part not in tags:
+                    tags.append(part)
+        return tags
+
+    # -- body -------------------------------------------------------------------------------------------------
+
+    def _score_containers(self):
+        body = self.page.body
+        if body is None:
+            return None, 0
+        scores: dict = {}
+
+        def walk(el) -> None:
+            for child in el:
+                if not isinstance(child.tag, str) or child.tag in _STRUCTURE_SKIP or is_boilerplate(child):
+                    continue
+                if child.tag in BLOCK_TAGS:
+                    text = text_of(child)
+                    if len(text) >= 20:
+                        links = sum(len(text_of(a)) for a in child.iter("a"))
+                        if links < 0.6 * len(text):
+                            scores[el] = scores.get(el, 0) + len(text)
+                    continue
+                direct = (child.text or "").strip() if child.tag not in INLINE_TAGS else ""
+                own = len(direct) + sum(len((g.tail or "").strip()) for g in child
+                                        if isinstance(g.tag, str) and g.tag not in BLOCK_TAGS)
+                if own >= 40:
+                    scores[child] = scores.get(child, 0) + own
+                walk(child)
+
+        walk(body)
+        if not scores:
+            return None, 0
+        best = max(scores, key=scores.get)
+        return best, scores[best]
+
+    def _blocks(self, container) -> list[str]:
+        out: list[str] = []
+        buf: list[str] = []
+
+        def flush() -> None:
+            for line in "".join(buf).split(_BR):
+                line = clean_inline(line)
+                if line:
+                    out.append(line)
+            buf.clear()
+
+        def inline_text(el) -> str:
+            parts: list[str] = []
+            _inline(el, parts)
+            return "".join(parts)
+
+        buf.append(container.text or "")
+        for child in container:
+            if not isinstance(child.tag, str):
+                buf.append(child.tail or "")
+                continue
+            if child.tag == "br" or child.tag in NON_CONTENT_TAGS or is_boilerplate(child):
+                buf.append(_BR)
+            elif child.tag in BLOCK_TAGS:
+                flush()
+                buf.append(inline_text(child))
+                flush()
+            elif child.tag in INLINE_TAGS:
+                buf.append(inline_text(child))
+            else:
+                buf.append(_BR)  # a nested box: image with caption, related link, embed
+            buf.append(child.tail or "")
+        flush()
+        return out
+
+    def _lead_blocks(self, container) -> list[str]:
+        for sibling in container.itersiblings(preceding=True):
+            if not isinstance(sibling.tag, str) or sibling.tag in NON_CONTENT_TAGS:
+                continue
+            tokens = set(_tokens(sibling)) | {(sibling.get("itemprop") or "").lower()}
+            if tokens & _LEAD_TOKENS:
+                return [b for b in self._blocks(sibling)] or [text_of(sibling)]
+            if text_of(sibling):
+                return []
+        return []
+
+    def body_paragraphs(self) -> list[str]:
+        if self._body_cache is not None:
+            return self._body_cache[0]
+        container, score = self._score_containers()
+        paragraphs: list[str] = []
+        if container is not None and score >= _MIN_BODY_CHARS:
+            paragraphs = self._lead_blocks(container) + self._blocks(container)
+        if sum(len(p) for p in paragraphs) < _MIN_BODY_CHARS:
+            fallback = self._trafilatura_paragraphs()
+            if sum(map(len, fallback)) > sum(map(len, paragraphs)):
+                paragraphs = fallback
+        paragraphs = [p for p in paragraphs if not _SKIP_LINE.match(p)]
+        # A fallback may start with the headline itself.
+        headline = clean_inline(self.title())
+        while paragraphs and headline and clean_inline(paragraphs[0]) == headline:
+            paragraphs.pop(0)
+        if sum(map(len, paragraphs)) < _MIN_TEXT_CHARS:
+            paragraphs = []  # a menu word or a stray label is not an article body
+        if paragraphs and _BYLINE_PREFIX.match(paragraphs[0]) and len(paragraphs[0].split()) <= 8:
+            self._byline_from_body = paragraphs.pop(0)
+        self._body_cache = (paragraphs, container)
+        return paragraphs
+
+    def _trafilatura_paragraphs(self) -> list[str]:
+        from copy import deepcopy
+
+        from trafilatura import bare_extraction  # the slow last resort: import only when needed
+
+        try:
+            # Explicit date parameters: by default trafilatura reads the clock even when no metadata is wanted.
+            result = bare_extraction(deepcopy(self.page.tree), url=self.page.url, with_metadata=False,
+                                     include_comments=False, include_tables=False,
+                                     date_extraction_params=_TRAFILATURA_DATE_PARAMS)
+        except Exception:  # noqa: BLE001  trafilatura fails on odd trees; then there is simply no fallback text
+            return []
+        if result is None:
+            return []
+        text = result.get("text") if isinstance(result, dict) else getattr(result, "text", None)
+        return [clean_inline(line) for line in (text or "").split("\n") if clean_inline(line)]
+
+    def body(self) -> str | None:
+        paragraphs = self.body_paragraphs()
+        return "\n\n".join(paragraphs) if paragraphs else None
+
+    # -- language and images ----------------------------------------------------------------------------------
+
+    def language(self, title: str | None, body: str | None) -> str | None:
+        sample = f"{title or ''} {(body or '')[:3000]}"
+        if arabic_letter_ratio(sample) >= 0.5:
+            return "ar"
+        declared = (self.page.html_lang or self.page.meta_first("og:locale", "inlanguage", "language") or "")
+        declared = declared.replace("_", "-").split("-")[0].strip().lower()
+        if declared == "ar" and sample.strip() and arabic_letter_ratio(sample) < 0.2:
+            return None  # says Arabic, shows something else
+        return declared or None
+
+    def images(self) -> list[Image]:
+        page = self.page
+        images: list[Image] = []
+        seen: set[str] = set()
+
+        def add(url: str | None, caption: str | None = None) -> None:
+            url = page.absolute(url)
+            if url and url not in seen:
+                seen.add(url)
+                images.append(Image(url=url, caption=clean_inline(caption) or None))
+
+        add(page.meta_first("og:image", "og:image:url", "twitter:image"), page.meta_first("og:image:alt"))
+        for obj in self.article_objects:
+            for image in _as_list(obj.get("image")):
+                if isinstance(image, dict):
+                    add(image.get("url") or image.get("contentUrl"), _ld_text(image.get("caption")))
+                elif isinstance(image, str):
+                    add(image)
+        self.body_paragraphs()
+        container = self._body_cache[1] if self._body_cache else None
+        if container is not None:
+            for img in container.iter("img"):
+                add(img.get("data-src") or img.get("src"), self._caption_for(img))
+        return images
+
+    @staticmethod
+    def _caption_for(img) -> str | None:
+        for ancestor in img.iterancestors():
+            if ancestor.tag == "figure":
+                cap = ancestor.find(".//figcaption")
+                return text_of(cap) if cap is not None else None
+            for el in ancestor.iter():
+                if el is not img and isinstance(el.tag, str) and "cap" in (el.get("class") or "").lower():
+                    return text_of(el)
+            if ancestor.tag not in ("a", "span", "div", "picture") or len(text_of(ancestor)) > 300:
+                break
+        return img.get("alt") or None
+
+    # -- the record -------------------------------------------------------------------------------------------
+
+    def article(self) -> Article:
+        title = self.title()
+        body = self.body()
+        if not title and not body:
+            raise NoArticle("the page has neither a title nor body text")
+        published = self.published()
+        modified = self.modified()
+        return Article(
+            url=self.page.url,
+            canonical_url=self.canonical_url(),
+            title=title,
+            body=body,
+            published_at=published.value if published else None,
+            published_raw=published.raw if published else None,
+            modified_at=modified.value if modified else None,
+            modified_raw=modified.raw if modified else None,
+            authors=self.authors(),
+            section=self.section(),
+            tags=self.tags(),
+            language=self.language(title, body),
+            images=self.images(),
+            extractor=self.name,
+            extractor_version=EXTRACTOR_VERSION,
+            source=self.source.key if self.source else None,
+            fetched_at=self.fetched_at,
+        )
+
+
+def _inline(el, parts: list[str]) -> None:
+    if not isinstance(el.tag, str) or el.tag in NON_CONTENT_TAGS:
+        return
+    if el.tag == "br":
+        parts.append(_BR)
+        return
+    if el is not None and el.text:
+        parts.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in NON_CONTENT_TAGS and not (
+                child.tag not in INLINE_TAGS and child.tag != "br" and is_boilerplate(child)):
+            _inline(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+
+
+def extract(html: bytes | str, url: str, fetched_at: datetime | None = None,
+            source: SourceInfo | None = None) -> Article:
+    """Extract one article from a page. Pure: no clock, network or database.
+
+    Raises :class:`NotHtml` for binary or non-HTML payloads, :class:`EmptyPage` for an empty page and
+    :class:`NoArticle` for HTML with neither a title nor body text.
+    """
+    from .sites import extractor_for
+
+    text = to_text(html)
+    if not text.strip():
+        raise EmptyPage("the page is empty")
+    page = Page.parse(text, url)
+    return extractor_for(page.host)(page, fetched_at, source).article()

@@ -1,0 +1,177 @@
+"""The page, parsed once: the lxml tree, the ``<meta>`` dictionary and the flattened JSON-LD objects.
+
+Every field reads from this one view, so the HTML is parsed once per page.
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+from lxml import etree
+
+from .errors import NotHtml
+from .normalize import clean_inline
+
+_HTML_HINT = re.compile(
+    r"<\s*(?:!doctype\s+html|html|head|body|title|meta|p|div|article|section|h[1-6]|span|a|br|table|main|script)\b",
+    re.IGNORECASE,
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_JSON_START = re.compile(r"^\s*[\[{]")
+_LD_CLEAN = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|//\s*\]\]>\s*$|^\s*<!--|-->\s*$", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+# Elements whose text is never article text. (Not <form>: ASP.NET pages wrap the whole page in one.)
+NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed",
+                    "button", "select", "textarea", "input")
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:8192]
+    if _JSON_START.match(head) and not _HTML_HINT.search(head[:200]):
+        return False
+    return bool(_HTML_HINT.search(head))
+
+
+def _flatten_ld(value, out: list[dict]) -> None:
+    if isinstance(value, list):
+        for item in value:
+            _flatten_ld(item, out)
+    elif isinstance(value, dict):
+        if "@graph" in value:
+            _flatten_ld(value["@graph"], out)
+        if "@type" in value or len(value) > 1:
+            out.append(value)
+
+
+def ld_types(obj: dict) -> set[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).rsplit("/", 1)[-1] for k in kinds if k}
+
+
+@dataclass
+class Page:
+    """One parsed page: ``tree`` (lxml.html), ``meta`` (lower-cased key -> list of contents), ``jsonld``."""
+
+    url: str
+    tree: lxml.html.HtmlElement
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    jsonld: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def parse(cls, text: str, url: str) -> Page:
+        if not looks_like_html(text):
+            raise NotHtml("no HTML markup in the document")
+        text = _CONTROL.sub("", _XML_DECL.sub("", text, count=1))
+        try:
+            tree = lxml.html.document_fromstring(text)
+        except (etree.ParserError, ValueError) as exc:
+            raise NotHtml(f"unparseable HTML: {exc}") from exc
+        page = cls(url=url, tree=tree)
+        page._read_meta()
+        page._read_jsonld()
+        return page
+
+    def _read_meta(self) -> None:
+        meta: dict[str, list[str]] = {}
+        for el in self.tree.iter("meta"):
+            content = el.get("content")
+            if content is None:
+                continue
+            content = content.strip()
+            for attr in ("property", "name", "itemprop", "http-equiv"):
+                key = el.get(attr)
+                if key:
+                    # RDFa allows several space-separated properties ("rnews:name schema:name").
+                    for part in key.split() if attr == "property" else (key,):
+                        meta.setdefault(part.strip().lower(), []).append(content)
+                    break
+        self.meta = meta
+
+    def _read_jsonld(self) -> None:
+        objects: list[dict] = []
+        for script in self.tree.iter("script"):
+            if (script.get("type") or "").strip().lower() != "application/ld+json":
+                continue
+            raw = _LD_CLEAN.sub("", script.text or "").strip()
+            if not raw:
+                continue
+            try:
+                data = json.loads(raw, strict=False)
+            except ValueError:
+                continue
+            _flatten_ld(data, objects)
+        self.jsonld = objects
+
+    # -- helpers shared by the field extractors ---------------------------------------------------------------
+
+    def meta_first(self, *keys: str) -> str | None:
+        for key in keys:
+            for value in self.meta.get(key, ()):
+                if value:
+                    return html_lib.unescape(value)
+        return None
+
+    def meta_all(self, key: str) -> list[str]:
+        return [html_lib.unescape(v) for v in self.meta.get(key, ()) if v]
+
+    def ld_objects(self, *types: str) -> list[dict]:
+        wanted = set(types)
+        return [obj for obj in self.jsonld if ld_types(obj) & wanted]
+
+    def absolute(self, href: str | None) -> str | None:
+        if not href:
+            return None
+        href = href.strip()
+        if not href or href.startswith(("javascript:", "data:", "mailto:")):
+            return None
+        return urljoin(self.base_url, href)
+
+    @cached_property
+    def base_url(self) -> str:
+        base = self.tree.find(".//base[@href]")
+        return urljoin(self.url, base.get("href")) if base is not None else self.url
+
+    @cached_property
+    def host(self) -> str:
+        host = (urlsplit(self.url).hostname or "").lower()
+        return host.removeprefix("www.")
+
+    @cached_property
+    def doc_title(self) -> str | None:
+        title = self.tree.find(".//title")
+        return title.text_content() if title is not None else None
+
+    @cached_property
+    def html_lang(self) -> str | None:
+        return self.tree.get("lang") or self.tree.get("xml:lang")
+
+    @cached_property
+    def body(self) -> lxml.html.HtmlElement | None:
+        return self.tree.find("body")
+
+
+def text_of(el, skip=NON_CONTENT_TAGS) -> str:
+    """Rendered inline text of ``el`` (whitespace collapsed), skipping scripts and other non-content tags."""
+    parts: list[str] = []
+    _collect(el, parts, skip)
+    return clean_inline("".join(parts))
+
+
+def _collect(el, parts: list[str], skip) -> None:
+    if isinstance(el.tag, str) and el.tag not in skip:
+        if el.tag == "br":
+            parts.append("\n")
+        elif el.text:
+            parts.append(el.text)
+        for child in el:
+            _collect(child, parts, skip)
+            if child.tail:
+                parts.append(child.tail)
