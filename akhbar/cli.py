@@ -8,20 +8,26 @@ import json
 import logging
 import socket
 import sys
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 from akhbar.config import load_settings
 
 
-def _free_port(host: str, preferred: int) -> int:
+def _port_is_free(host: str, port: int) -> bool:
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Twisted does; TIME_WAIT is fine
         try:
-            sock.bind((host, preferred))
-            return preferred
+            sock.bind((host, port))
         except OSError:
-            sock.bind((host, 0))
-            return sock.getsockname()[1]
+            return False
+    return True
+
+
+class DemoPortBusy(RuntimeError):
+    pass
 
 
 def cmd_db(args, settings) -> int:
@@ -88,7 +94,11 @@ def cmd_demo(args, settings) -> int:
     where = "embedded PostgreSQL in " + str(settings.embedded_pgdata) if not settings.database_url else db.describe(url)
     print(f"database: {where}")
     db.migrate(url)
-    settings = settings.with_(demo_port=_free_port(settings.demo_host, settings.demo_port))
+    # The port is part of every demo URL, and so of every URL key: a fixed port keeps re-runs idempotent.
+    if not _port_is_free(settings.demo_host, settings.demo_port):
+        raise DemoPortBusy(
+            f"port {settings.demo_port} on {settings.demo_host} is taken; stop what uses it or set AKHBAR_DEMO_PORT"
+        )
     with DemoSiteProcess(settings.demo_host, settings.demo_port) as site:
         print(f"demo site: {site.url}/feed.xml")
         summary = pipeline.run_source(settings, "demo")
@@ -100,7 +110,7 @@ def cmd_demo(args, settings) -> int:
     for source_key, published_at, title, authors, canonical_url, _body in rows:
         when = published_at.isoformat() if published_at else "?"
         print(f"  {when}  {title}" + (f"  ({authors})" if authors else ""))
-        print(f"      {canonical_url}")
+        print(f"      {unquote(canonical_url)}")
     print("\ntry it in SQL:")
     print("  SELECT published_at, title, authors FROM articles ORDER BY published_at DESC LIMIT 5;")
     if not settings.database_url:
@@ -143,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     from akhbar.pipeline import CrawlFailed
     from akhbar.sources import RegistryError
 
+    # pgserver's platformdirs warns when XDG_RUNTIME_DIR is unset (root, containers); it falls back to /tmp.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     args = build_parser().parse_args(argv)
     try:
         settings = load_settings()
@@ -154,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.func(args, settings)
-    except (DatabaseUnavailable, RegistryError, CrawlFailed, FileNotFoundError) as exc:
+    except (DatabaseUnavailable, RegistryError, CrawlFailed, DemoPortBusy, FileNotFoundError) as exc:
         print(f"akhbar: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -2,7 +2,8 @@
 
 Each page is served under ``/<original host><original path>``, an RSS feed at ``/feed.xml`` lists them, and
 ``robots.txt`` disallows ``/private/``. A few deliberately bad entries (empty page, PDF, 404, a robots-blocked
-page, an undeclared windows-1256 page) show how the pipeline accounts for every URL.
+page, an undeclared windows-1256 page) and a second copy of one article under another address show how the
+pipeline accounts for every URL.
 
 It runs on Twisted's web server, which keeps up under concurrent crawling.
 """
@@ -52,6 +53,9 @@ def demo_pages(fixtures_dir: Path = FIXTURES_DIR) -> list[DemoPage]:
             path = "/" + parts.hostname + unquote(parts.path)
             body = _read_fixture(fixtures_dir / record["file"])
             pages.append(DemoPage(path, 200, "text/html; charset=utf-8", body, record["title"]))
+    # The same article again under another address, as mirrors and syndication partners publish it.
+    copy_of = next(p for p in pages if "/2024/5/13/" in p.path)
+    pages.append(DemoPage("/copies/youm7-2024-05-13.html", 200, copy_of.content_type, copy_of.body, copy_of.title))
     cp1256 = (fixtures_dir / "encodings" / "_chromium_windows-1256_with_no_encoding_specified.html").read_bytes()
     pages += [
         DemoPage("/broken/empty.html", 200, "text/html", b"", "empty page"),

@@ -203,11 +203,15 @@ def validate(settings: Settings, run_id: int) -> dict:
 
     url = db.database_url(settings)
     with db.transaction(url) as cur:
+        # Two pages of one article in a run (a re-fetch, a URL variant) are not bad pages: the newest is
+        # validated and the others are skipped with a reason, before the gate's unique-URL check sees them.
+        cur.execute(db.query("skip_superseded_pages"), {"run_id": run_id})
+        skipped = cur.rowcount
         cur.execute(db.query("extracted_for_validation"), {"run_id": run_id})
         rows = cur.fetchall()
         frame = validation_frame(rows)
         failed = quality.validate_frame(frame, settings)
-        by_reason = {c.reason: c.expectation for c in quality.checks(settings)}
+        by_reason = {c.reason: c.describe() for c in quality.checks(settings)}
         source_key = _get_run(url, run_id)["source_key"]
         verdicts, quarantined = [], []
         for raw_page_id, _key, article, _fetched in rows:
@@ -223,7 +227,8 @@ def validate(settings: Settings, run_id: int) -> dict:
             db.execute_values(cur, "upsert_quarantine", quarantined)
             cur.execute(db.query("set_raw_page_status"), {
                 "status": "quarantined", "extractor_version": None, "ids": [r[0] for r in quarantined]})
-        counts = {"validated": len(rows), "valid": len(rows) - len(quarantined), "invalid": len(quarantined)}
+        counts = {"validated": len(rows), "valid": len(rows) - len(quarantined), "invalid": len(quarantined),
+                  "skipped_duplicates": skipped}
         _run_status(cur, run_id, "validated", counts)
     return counts
 
@@ -257,6 +262,8 @@ class RunSummary:
             f"  articles loaded      {c.get('articles_loaded', 0)}",
             f"  pages quarantined    {c.get('parse_quarantined', 0) + c.get('invalid', 0)}",
         ]
+        if c.get("skipped_duplicates"):
+            out.insert(4, f"  skipped (duplicates) {c['skipped_duplicates']}")
         out += [f"    {reason:<28} {n}" for reason, n in self.quarantined_by_reason]
         out.append("  database now holds   " + ", ".join(f"{k} {v}" for k, v in self.totals.items()))
         return out

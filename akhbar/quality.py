@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from dataclasses import dataclass
 
 from akhbar.config import Settings
@@ -22,6 +23,11 @@ class Check:
     reason: str  # quarantine reason code
     expectation: str  # GX expectation class name
     kwargs: dict
+
+    def describe(self) -> str:
+        """The expectation as GX names it, with its arguments: ``expect_column_values_to_not_be_null(column=title)``."""
+        name = re.sub(r"(?<!^)(?=[A-Z])", "_", self.expectation).lower()
+        return f"{name}({', '.join(f'{k}={v}' for k, v in self.kwargs.items())})"
 
 
 def checks(settings: Settings) -> list[Check]:
@@ -66,10 +72,17 @@ def build_suite(settings: Settings):
     return suite
 
 
-def _quiet_gx() -> None:
+def _ephemeral_context():
+    """A GX context that lives in memory, sends no analytics and draws no progress bars."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    for name in ("great_expectations", "great_expectations._docs_decorators"):
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):  # the latter sets INFO
         logging.getLogger(name).setLevel(logging.WARNING)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
 
 
 def validate_frame(frame, settings: Settings) -> dict[int, list[str]]:
@@ -80,10 +93,7 @@ def validate_frame(frame, settings: Settings) -> dict[int, list[str]]:
     """
     if frame.empty:
         return {}
-    _quiet_gx()
-    import great_expectations as gx
-
-    context = gx.get_context(mode="ephemeral")
+    context = _ephemeral_context()
     source = context.data_sources.add_pandas("akhbar_batch")
     asset = source.add_dataframe_asset("extracted_pages")
     batch = asset.add_batch_definition_whole_dataframe("run").get_batch(batch_parameters={"dataframe": frame})

@@ -44,7 +44,8 @@ CREATE TABLE raw_pages (
     fetched_at          timestamptz NOT NULL,
     last_seen_at        timestamptz NOT NULL,
     parse_status        text NOT NULL DEFAULT 'pending'
-                        CHECK (parse_status IN ('pending', 'extracted', 'quarantined', 'loaded')),
+                        CHECK (parse_status IN ('pending', 'extracted', 'quarantined', 'loaded', 'skipped')),
+    skip_reason         text,       -- why a page that is not bad was not loaded (e.g. a newer copy won)
     extractor_version   text,
     UNIQUE (url_key, body_sha256)
 );

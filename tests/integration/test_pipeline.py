@@ -11,6 +11,7 @@ with open("tests/fixtures/truth.jsonl", encoding="utf-8") as _fh:
 # Real pages with every field the gate needs. The CNN page shows no publication date anywhere, so the gate
 # must quarantine it instead of loading it with a made-up one.
 LOADABLE = [t for t in FIXTURES_TRUTH if t["published"]]
+FEED_ENTRIES = 14
 COUNTS_SQL = "SELECT (SELECT count(*) FROM raw_pages), (SELECT count(*) FROM articles), (SELECT count(*) FROM quarantine)"
 
 
@@ -29,10 +30,13 @@ def test_demo_run_loads_the_real_articles(first_run, query):
 
 
 def test_every_fetched_url_is_accounted_for(first_run, query):
-    # 8 real pages + 5 broken ones in the feed; each is a raw page, and each raw page is loaded or quarantined.
+    # 8 real pages, a copy of one of them and 5 broken ones in the feed; each is a raw page, and each raw page
+    # is loaded, quarantined with reasons, or skipped with a reason.
     statuses = dict(query("SELECT parse_status, count(*) FROM raw_pages GROUP BY 1"))
-    assert sum(statuses.values()) == 13
-    assert set(statuses) <= {"loaded", "quarantined"}
+    assert sum(statuses.values()) == FEED_ENTRIES
+    assert statuses == {"loaded": len(LOADABLE), "quarantined": 6, "skipped": 1}
+    (skip_reason,), = query("SELECT skip_reason FROM raw_pages WHERE parse_status = 'skipped'")
+    assert skip_reason.startswith("same article as raw page ")
     reasons = {url.rsplit("/", 1)[-1]: reasons for url, reasons in query("SELECT url, reasons FROM quarantine")}
     assert reasons["empty.html"] == ["empty_page"]
     assert reasons["report.pdf"] == ["not_html"]
@@ -40,7 +44,7 @@ def test_every_fetched_url_is_accounted_for(first_run, query):
     assert reasons["members.html"] == ["robots_disallowed"]
     assert reasons["undeclared-cp1256.html"]  # decoded, but too short to be an article
     assert "published_at_missing" in reasons["index.html"]  # CNN Arabic: no date on the page
-    assert statuses["quarantined"] == len(reasons) == 13 - len(LOADABLE)
+    assert statuses["quarantined"] == len(reasons)
     assert dict(first_run.quarantined_by_reason)["not_html"] == 1
 
 
@@ -58,7 +62,7 @@ def test_running_twice_changes_nothing(first_run, settings, query):
     second = pipeline.run_source(settings, "demo")
     assert query(COUNTS_SQL) == before
     assert query("SELECT url_key, title, updated_at FROM articles ORDER BY url_key") == articles_before
-    assert second.counts["pages_fetched"] == 13 and second.counts["pages_new"] == 0
+    assert second.counts["pages_fetched"] == FEED_ENTRIES and second.counts["pages_new"] == 0
     assert second.counts.get("articles_loaded", 0) == 0
 
 
