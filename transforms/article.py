@@ -32,6 +32,10 @@ class Article:
     tags: list[str] = field(default_factory=list)
     language: str | None = None
     images: list[Image] = field(default_factory=list)
+    agency: str | None = None  # the news agency the article credits, e.g. "أ ش أ", "رويترز"
+    dateline: str | None = None  # the city the story is filed from, when the body opens with one
+    title_norm: str = ""  # normalize_for_search(title): for search and deduplication
+    body_norm: str = ""  # normalize_for_search(body)
     extractor: str = "generic"
     extractor_version: str = "0"
     source: str | None = None

@@ -69,7 +69,7 @@ from .dates import (
 )
 from .decode import to_text
 from .errors import EmptyPage, NoArticle
-from .normalize import clean_inline, clean_title, fold_for_compare
+from .normalize import clean_inline, clean_title, fold_for_compare, normalize_for_search
 from .page import NON_CONTENT_TAGS, Page, ld_types, text_of
 from .source import SourceInfo
 from .text import arabic_letter_ratio
@@ -813,6 +813,8 @@ class GenericExtractor:
             tags=self.tags(),
             language=self.language(title, body),
             images=self.images(),
+            title_norm=normalize_for_search(title),
+            body_norm=normalize_for_search(body),
             extractor=self.name,
             extractor_version=EXTRACTOR_VERSION,
             source=self.source.key if self.source else None,

@@ -7,6 +7,7 @@ folding, no diacritic removal: that is for search, not for the stored text).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 TATWEEL = "\u0640"
 # Invisible characters that pages sprinkle into text: zero-width space/joiners, BOM, bidi marks and embeddings.
@@ -43,3 +44,32 @@ def fold_for_compare(text: str | None) -> str:
     text = re.sub(r"[\"'«»“”„‘’`]", "", text)
     text = text.replace("…", "...")
     return _SPACE_RUN.sub(" ", text).strip().casefold()
+
+
+# --- Search and deduplication form -------------------------------------------------------------------------
+# Diacritics (harakat, tanween, shadda, sukun), the superscript alef U+0670 and the Quranic annotation marks.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u08d3-\u08ff]")
+_LETTER_FOLD = str.maketrans(
+    {
+        "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+        "ى": "ي", "ی": "ي", "ې": "ي",
+        "ک": "ك", "ڪ": "ك",
+        "ة": "ه", "ۀ": "ه", "ە": "ه",
+        **{chr(0x0660 + d): str(d) for d in range(10)},  # Arabic-Indic digits
+        **{chr(0x06F0 + d): str(d) for d in range(10)},  # Persian digits
+    }
+)
+
+
+def normalize_for_search(text: str | None) -> str:
+    """The form of ``text`` that search and deduplication compare: documents and queries alike.
+
+    NFKC; invisible characters, tatweel and diacritics removed; alef forms folded to ا, ى to ي, ة to ه,
+    Persian ی and ک to their Arabic letters, Arabic-Indic and Persian digits to ASCII; whitespace collapsed.
+    Arabic punctuation is kept as it is. The stored ``body`` is never normalized like this.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    text = _DIACRITICS.sub("", strip_tatweel(text))
+    return clean_inline(text.translate(_LETTER_FOLD))
