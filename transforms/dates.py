@@ -22,6 +22,8 @@ from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .datetext import ShownDate, parse_shown
+
 # A fixed base for dateparser when the fetch time is unknown, so that nothing depends on today's date.
 _FIXED_BASE = datetime(2000, 1, 1)
 _DATEPARSER_LOCALES = ("ar", "ar-LB", "ar-TN", "ar-MA")
@@ -125,23 +127,54 @@ def parse_machine_date(raw: str | None, tz: tzinfo = UTC, origin: str = "") -> M
     return MachineDate(localize(dt, tz), raw.strip(), True, has_zone, origin)
 
 
-def parse_date_text(text: str | None, locale: str = "ar", base: datetime | None = None) -> datetime | None:
-    """Parse date text as a page shows it ("الإثنين، 13 مايو 2024 06:00 ص", "8 فيفري 2019").
+def parse_date_text(text: str | None, locale: str = "ar", base: datetime | None = None,
+                    tz: tzinfo | None = None) -> datetime | None:
+    """Parse date text as a page shows it ("الإثنين، 13 مايو 2024 06:00 ص", "8 فيفري 2019", "15 رجب 1445").
 
-    The source's ``locale`` is tried first, then the other Arabic month-name families. Day, month and year must
-    all be present. Returns the naive wall-clock time the page shows, or an aware datetime when the text names
-    its zone ("GMT+0400"); None when nothing parses.
+    :func:`transforms.datetext.parse_shown` reads every regional month-name family, Hijri dates, numeric dates
+    and relative times (from ``base``, the fetch time; ``tz`` is the source's zone for "أمس"). What it cannot read
+    goes to dateparser, under the source's ``locale`` first, then the other Arabic families (one at a time: two
+    ``ar-*`` locales at once raise). Day, month and year must all be present. Returns the naive wall-clock time the
+    page shows, or an aware datetime when the text fixes the instant ("GMT+0400", "منذ 3 ساعات" from an aware
+    base); None when nothing parses.
     """
-    if not text or not _HAS_DIGIT.search(text.translate(_ARABIC_DIGITS)):
+    shown = parse_shown_date(text, locale, base, tz)
+    return shown.value if shown is not None else None
+
+
+def parse_shown_date(text: str | None, locale: str = "ar", base: datetime | None = None,
+                     tz: tzinfo | None = None) -> ShownDate | None:
+    """Like :func:`parse_date_text`, with whether the text gave a time of day and which calendar it used."""
+    if not text:
         return None
+    digits = text.translate(_ARABIC_DIGITS)
+    explicit = _GMT_OFFSET.search(digits)
+    shown_zone = _offset(explicit.group(1) or "Z") if explicit else None
+    shown = parse_shown(text, base, tz)
+    if shown is None:
+        if not _HAS_DIGIT.search(digits):
+            return None
+        value = _dateparser(text, locale)
+        if value is None:
+            return None
+        shown = ShownDate(value, bool(_CLOCK.search(digits)), "gregorian")
+    if shown_zone is not None and shown.value.tzinfo is None:
+        shown = ShownDate(shown.value.replace(tzinfo=shown_zone), shown.has_time, shown.calendar)
+    return shown
+
+
+def shown_instant(text: str | None, tz: tzinfo, locale: str = "ar", base: datetime | None = None) -> datetime | None:
+    """The instant date text stands for, a naive wall clock being read in ``tz`` (the source's zone)."""
+    value = parse_date_text(text, locale, base, tz)
+    return localize(value, tz) if value is not None else None
+
+
+def _dateparser(text: str, locale: str) -> datetime | None:
     import dateparser  # imported on first use: it is slow to import and most pages never need it
 
-    explicit = _GMT_OFFSET.search(text.translate(_ARABIC_DIGITS))
-    shown_zone = _offset(explicit.group(1) or "Z") if explicit else None
     text = _clean_date_text(text)
-    relative_base = base.replace(tzinfo=None) if base is not None else _FIXED_BASE
     settings = {
-        "RELATIVE_BASE": relative_base,
+        "RELATIVE_BASE": _FIXED_BASE,
         "REQUIRE_PARTS": ["day", "month", "year"],
         "PREFER_DAY_OF_MONTH": "first",
         "DATE_ORDER": "DMY",
@@ -159,7 +192,7 @@ def parse_date_text(text: str | None, locale: str = "ar", base: datetime | None 
         except Exception:  # noqa: BLE001  dateparser raises assorted errors on odd input; odd input is just "no date"
             dt = None
         if dt is not None:
-            return dt.replace(tzinfo=shown_zone) if shown_zone else dt.replace(tzinfo=None)
+            return dt.replace(tzinfo=None)
     return None
 
 

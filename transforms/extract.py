@@ -19,10 +19,14 @@ published_at / modified_at
     (``itemprop``, ``time[datetime]``, RDFa ``dc:date``). A date-only winner is upgraded by a later candidate with
     a time on the same day. Dates without an offset are wall-clock time in the source's zone; with no source, in
     the zone the page's other dates state, else UTC. A date labelled UTC is re-read as local time when the page
-    shows that same wall clock in a non-UTC source zone (youm7). Modified times are dropped when any candidate is
-    before publication, when candidates disagree, or when the publication time needed that correction.
-    Visible date text (dateparser, regional month names) is used only when no markup has a date, and only if it
-    agrees with a date in the URL when the URL has one: a page-header "today" date is not a publication date.
+    shows that same wall clock in a non-UTC source zone (youm7). A modified time earlier than the publication is
+    kept as given (published stays the published time); modified times are dropped when candidates disagree, or
+    when the publication time needed that correction.
+    Arabic text in a date meta tag is read as shown text. Visible date text (every regional month-name family,
+    Hijri, numeric and relative forms: :mod:`transforms.datetext`) is used only when no markup has a date, and
+    only if it agrees with a date in the URL when the URL has one. A page-header "today" date is not a publication
+    date: dates in the header, navigation or top bar, and an undated-time date of the fetch day above the headline,
+    are skipped; a shown date with a time of day beats one without.
 authors
     JSON-LD ``author`` names, then meta (``author``, ``article:author`` unless a URL, parsely, Dublin Core),
     then byline elements (``itemprop=author``, ``rel=author``, classes like byline/author/writer/writeBy), then a
@@ -51,6 +55,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import cached_property, lru_cache
 from urllib.parse import unquote, urlsplit
@@ -63,8 +68,9 @@ from .dates import (
     MachineDate,
     clock_times,
     fix_mislabelled_utc,
-    parse_date_text,
+    localize,
     parse_machine_date,
+    parse_shown_date,
     zone,
 )
 from .decode import to_text
@@ -92,6 +98,7 @@ _AGENCIES = frozenset(fold_for_compare(a) for a in (
     "Associated Press", "Anadolu", "DPA", "Sputnik", "RIA Novosti", "Xinhua", "شينخوا", "المحرر", "محرر الموقع",
     "admin", "administrator", "editor", "staff",
 ))
+_ARABIC_TEXT = re.compile(r"[\u0621-\u064A]")
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org)\b", re.IGNORECASE)
 # Tokens of class/id that mark a box which is not article text.
 _BOILERPLATE_TOKENS = frozenset((
@@ -203,7 +210,6 @@ class GenericExtractor:
         self._published_corrected = False
         self._published_done = False
         self._title_cache: tuple[str | None] | None = None
-        self._shown_raw: dict[datetime, str] = {}
 
     # -- shared facts -----------------------------------------------------------------------------------------
 
@@ -408,17 +414,20 @@ class GenericExtractor:
         return out
 
     def _shown_dates(self, clocks: set[tuple[int, int]] | None = None) -> list[datetime]:
-        """Date text the page shows in date-like elements, parsed with the source locale (naive wall clock).
+        """Datetimes the page shows (naive wall clock, or aware when the text fixes the instant)."""
+        return [shown.value for shown in self._shown(clocks)]
+
+    def _shown(self, clocks: set[tuple[int, int]] | None = None) -> list[Shown]:
+        """Date text the page shows in date-like elements, in document order.
 
         With ``clocks``, only texts showing one of those hh:mm times are parsed (what a cross-check needs; it
-        keeps dateparser, the slow part, off most pages).
+        keeps date parsing off most pages).
         """
         locale = self.source.locale if self.source else "ar"
-        shown: list[datetime] = []
+        shown: list[Shown] = []
         body = self.page.body
         if body is None:
             return shown
-        seen = 0
         texts: set[str] = set()
         candidates = [el for el, attrs in self._attributed if _DATE_ATTR.search(attrs)]
         candidates += body.iter("time")
@@ -426,25 +435,35 @@ class GenericExtractor:
             if el.tag in NON_CONTENT_TAGS:
                 continue
             text = text_of(el)
-            if not text or len(text) > 80 or not re.search(r"[0-9٠-٩]", text):
+            if not text or len(text) > 80:
                 continue
             if clocks is not None and not clocks.intersection(clock_times(text)):
                 continue
             if text in texts:
                 continue
             texts.add(text)
-            parsed = parse_date_text(text, locale, self.fetched_at)
+            parsed = parse_shown_date(text, locale, self.fetched_at, self.zone)
             if parsed is not None:
-                shown.append(parsed)
-                self._shown_raw[parsed] = text
-            seen += 1
-            if seen >= 12:
+                shown.append(Shown(parsed.value, parsed.has_time, text, el))
+            if len(texts) >= 12:
                 break
         return shown
 
     def _pick(self, candidates: list[tuple[str, str]]) -> list[MachineDate]:
         tz = self.zone
-        return [d for d in (parse_machine_date(raw, tz, origin) for raw, origin in candidates) if d is not None]
+        out = []
+        for raw, origin in candidates:
+            date = parse_machine_date(raw, tz, origin)
+            if date is None and raw and _ARABIC_TEXT.search(raw):
+                # Some CMSs put the displayed Arabic date into article:published_time.
+                shown = parse_shown_date(raw, self.source.locale if self.source else "ar", self.fetched_at, tz)
+                if shown is not None:
+                    value = shown.value
+                    date = MachineDate(localize(value, tz), raw.strip(), shown.has_time, value.tzinfo is not None,
+                                       origin + " (text)")
+            if date is not None:
+                out.append(date)
+        return out
 
     def published(self) -> MachineDate | None:
         if self._published_done:
@@ -484,25 +503,41 @@ class GenericExtractor:
         return year, month, day
 
     def _published_from_text(self) -> MachineDate | None:
+        """The publication date from the date text the page shows, when no markup has one.
+
+        A page-header "today" date is never the publication date: dates in a header, navigation or top bar are
+        skipped, as is a date with no time that falls on the fetch day above the headline. Of the rest, one that
+        agrees with a date in the URL (when the URL has one) and shows a time of day wins, else the first.
+        """
         url_date = self._url_date()
-        for shown in self._shown_dates():
-            if url_date and (shown.year, shown.month, shown.day) != url_date:
-                continue  # the page shows some other day (a header "today" date): not the publication date
-            value = shown if shown.tzinfo is not None else shown.replace(tzinfo=self.zone)
-            raw = self._shown_raw.get(shown, shown.isoformat())
-            return MachineDate(value, raw, True, shown.tzinfo is not None, "text")
-        return None
+        fetched_day = self.fetched_at.astimezone(self.zone).date() if self.fetched_at is not None and \
+            self.fetched_at.tzinfo is not None else None
+        headline = next(self.page.tree.iter("h1"), None)
+        order = {el: i for i, el in enumerate(self.page.tree.iter())} if headline is not None else {}
+        kept: list[Shown] = []
+        for shown in self._shown():
+            value = shown.value
+            if url_date and (value.year, value.month, value.day) != url_date:
+                continue  # the page shows some other day: not the publication date
+            if _in_page_chrome(shown.element):
+                continue
+            above_title = headline is not None and order.get(shown.element, 0) < order[headline]
+            if above_title and not shown.has_time and (fetched_day is None or value.date() == fetched_day):
+                continue  # a "today" date over the page, or an undated label: not this article's date
+            kept.append(shown)
+        if not kept:
+            return None
+        best = next((s for s in kept if s.has_time), kept[0])
+        value = best.value if best.value.tzinfo is not None else localize(best.value, self.zone)
+        return MachineDate(value, best.text, best.has_time, best.value.tzinfo is not None, "text")
 
     def modified(self) -> MachineDate | None:
         dates = self._pick(self._modified_candidates())
         if not dates:
             return None
         published = self.published()
-        if published is not None:
-            if self._published_corrected:
-                return None  # the markup's clock was wrong for publication; its modified time is unverified
-            if any((d.value - published.value).total_seconds() < -60 for d in dates if d.has_time):
-                return None  # a modification before publication: the page's modified data is not reliable
+        if published is not None and self._published_corrected:
+            return None  # the markup's clock was wrong for publication; its modified time is unverified
         first = dates[0]
         for other in dates[1:]:
             if first.has_time and other.has_time:
@@ -820,6 +855,30 @@ class GenericExtractor:
             source=self.source.key if self.source else None,
             fetched_at=self.fetched_at,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A date the page shows: the parsed value, whether it has a time of day, its text and its element."""
+
+    value: datetime
+    has_time: bool
+    text: str
+    element: object
+
+
+_CHROME_CLASS = re.compile(r"(?:^|[\s_\-])(?:header|top-?bar|topbar|navbar|masthead|today|site-date|current-date)"
+                           r"(?:$|[\s_\-])", re.IGNORECASE)
+
+
+def _in_page_chrome(el) -> bool:
+    """True inside the page's header, navigation or top bar (where sites print today's date)."""
+    for node in [el, *el.iterancestors()]:
+        if node.tag in ("header", "nav"):
+            return True
+        if _CHROME_CLASS.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
 
 
 def _inline(el, parts: list[str]) -> None:
