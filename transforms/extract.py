@@ -63,6 +63,7 @@ from urllib.parse import unquote, urlsplit
 from lxml import etree
 
 from .article import Article, Image
+from .credits import lead_credit, split_byline, trailing_credit
 from .dates import (
     UTC,
     MachineDate,
@@ -210,6 +211,9 @@ class GenericExtractor:
         self._published_corrected = False
         self._published_done = False
         self._title_cache: tuple[str | None] | None = None
+        self._byline_agency: str | None = None
+        self._byline_dateline: str | None = None
+        self._authors: list[str] | None = None
 
     # -- shared facts -----------------------------------------------------------------------------------------
 
@@ -556,10 +560,17 @@ class GenericExtractor:
         text = _BYLINE_PREFIX.sub("", text).strip(" ،,:-–|@")
         if not text or _URLISH.search(text) or len(text) > 60 or len(text.split()) > 7:
             return None
+        person, place, agency = split_byline(text)
+        if place and self._byline_dateline is None:
+            self._byline_dateline = place
+        if agency and self._byline_agency is None:
+            self._byline_agency = agency
         folded = fold_for_compare(text)
         if folded in _AGENCIES or folded in names:
-            return None  # an agency, the site itself, or (see authors) the section
-        return text
+            return None  # a placeholder ("المحرر"), the site itself, or (see authors) the section
+        if person is None or self._is_site_name(person, names):
+            return None  # a dateline ("(أبوظبي - البيان)") or an agency: kept in their own fields
+        return person
 
     def _author_sources(self):
         page = self.page
@@ -594,6 +605,11 @@ class GenericExtractor:
         return False
 
     def authors(self) -> list[str]:
+        if self._authors is None:
+            self._authors = self._find_authors()
+        return list(self._authors)
+
+    def _find_authors(self) -> list[str]:
         names = self.site_names()
         # A byline box often holds the section link too ("منوعات"): a section or tag is not a person.
         names |= {fold_for_compare(x) for x in [self.section(), *self.tags()] if x}
@@ -607,6 +623,24 @@ class GenericExtractor:
             if found:
                 return found
         return []
+
+    def agency(self) -> str | None:
+        """The agency the article credits: at the opening of the body, in the byline, or at the end of the body."""
+        paragraphs = self.body_paragraphs()
+        _place, agency = lead_credit(paragraphs[0] if paragraphs else None)
+        if agency is None:
+            self.authors()
+            agency = self._byline_agency
+        return agency or trailing_credit(paragraphs)
+
+    def dateline(self) -> str | None:
+        """The place the story is filed from: the opening of the body, else the byline."""
+        paragraphs = self.body_paragraphs()
+        place, _agency = lead_credit(paragraphs[0] if paragraphs else None)
+        if place is None:
+            self.authors()
+            place = self._byline_dateline
+        return place
 
     def section(self) -> str | None:
         for obj in self.article_objects:
@@ -848,6 +882,8 @@ class GenericExtractor:
             tags=self.tags(),
             language=self.language(title, body),
             images=self.images(),
+            agency=self.agency(),
+            dateline=self.dateline(),
             title_norm=normalize_for_search(title),
             body_norm=normalize_for_search(body),
             extractor=self.name,
