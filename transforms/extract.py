@@ -60,8 +60,6 @@ from datetime import datetime, tzinfo
 from functools import cached_property, lru_cache
 from urllib.parse import unquote, urlsplit
 
-from lxml import etree
-
 from .article import Article, Image
 from .credits import lead_credit, split_byline, trailing_credit
 from .dates import (
@@ -119,12 +117,7 @@ _TAXONOMY_HREF = re.compile(r"/(?:category|categories|section|sections|tags?|top
                             re.IGNORECASE)
 _BYLINE_ATTR = re.compile(r"author|byline|by-line|writ|reporter|kateb|katib")
 _DATE_ATTR = re.compile(r"date|time|publish|posted|stamp|tarikh")
-_PUBLISHED_XPATH = etree.XPath(
-    '//*[@itemprop="datePublished"][@content or @datetime]'
-    '|//time[@pubdate][@datetime]'
-    '|//*[contains(concat(" ", normalize-space(@property), " "), " dc:date ")][@content]'
-    '|//*[@property="dcterms:issued" or @property="dc:created"][@content]')
-_TIME_XPATH = etree.XPath("//body//time[@datetime]")
+_DC_PUBLISHED = ("dc:date", "dcterms:issued", "dc:created")
 _DATE_CLASS = re.compile(r"date|time|publish|posted|timestamp|stamp|tarikh", re.IGNORECASE)
 _SKIP_LINE = re.compile(
     r"^(?:تابعو?نا|تابع\s|تابعوا|اقرأ\s*(?:أيض|ايض)|إقرأ\s*(?:أيض|ايض)|اقرا\s*ايض|للمزيد|شاهد\s*(?:أيض|ايض)|"
@@ -224,19 +217,10 @@ class GenericExtractor:
         return sorted(objs, key=lambda o: ARTICLE_TYPES.index(next(
             (t for t in ARTICLE_TYPES if t in ld_types(o)), "WebPage")))
 
-    @cached_property
+    @property
     def _attributed(self) -> list[tuple[object, str]]:
         """Body elements with a class or id, with both lower-cased: scanned once, shared by the DOM cascades."""
-        body = self.page.body
-        if body is None:
-            return []
-        out = []
-        for el in body.iter():
-            if isinstance(el.tag, str):
-                cls, ident = el.get("class"), el.get("id")
-                if cls or ident:
-                    out.append((el, f"{cls or ''} {ident or ''}".lower()))
-        return out
+        return self.page.index.attributed
 
     @property
     def zone(self) -> tzinfo:
@@ -386,7 +370,14 @@ class GenericExtractor:
 
     # -- dates ------------------------------------------------------------------------------------------------
 
+    @cached_property
+    def _published_candidate_list(self) -> list[tuple[str, str]]:
+        return self._find_published_candidates()
+
     def _published_candidates(self) -> list[tuple[str, str]]:
+        return self._published_candidate_list
+
+    def _find_published_candidates(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         for obj in self.article_objects:
             for key in ("datePublished", "dateCreated", "uploadDate"):
@@ -396,10 +387,14 @@ class GenericExtractor:
         for key in PUBLISHED_META:
             for value in self.page.meta_all(key)[:1]:
                 out.append((value, f"meta:{key}"))
-        tree = self.page.tree
-        for el in _PUBLISHED_XPATH(tree):
-            out.append((el.get("datetime") or el.get("content"), f"dom:{el.tag}"))
-        for el in _TIME_XPATH(tree)[:3]:
+        index = self.page.index
+        for el in index.having("itemprop", "datepublished") + index.having("property", *_DC_PUBLISHED):
+            value = el.get("datetime") or el.get("content")
+            if value:
+                out.append((value, f"dom:{el.tag}"))
+        for el in [t for t in index.times if t.get("pubdate") is not None and t.get("datetime")]:
+            out.append((el.get("datetime"), f"dom:{el.tag}"))
+        for el in [t for t in index.times if t.get("datetime")][:3]:
             if not any(is_boilerplate(a) for a in el.iterancestors()):
                 out.append((el.get("datetime"), "dom:time"))
         return out
@@ -413,8 +408,10 @@ class GenericExtractor:
         for key in MODIFIED_META:
             for value in self.page.meta_all(key)[:1]:
                 out.append((value, f"meta:{key}"))
-        for el in self.page.tree.xpath('//*[@itemprop="dateModified"][@content or @datetime]'):
-            out.append((el.get("datetime") or el.get("content"), f"dom:{el.tag}"))
+        for el in self.page.index.having("itemprop", "datemodified"):
+            value = el.get("datetime") or el.get("content")
+            if value:
+                out.append((value, f"dom:{el.tag}"))
         return out
 
     def _shown_dates(self, clocks: set[tuple[int, int]] | None = None) -> list[datetime]:
@@ -434,7 +431,7 @@ class GenericExtractor:
             return shown
         texts: set[str] = set()
         candidates = [el for el, attrs in self._attributed if _DATE_ATTR.search(attrs)]
-        candidates += body.iter("time")
+        candidates += self.page.index.times
         for el in candidates:
             if el.tag in NON_CONTENT_TAGS:
                 continue
@@ -582,7 +579,7 @@ class GenericExtractor:
         dom = []
         body = page.body
         if body is not None:
-            for el in body.xpath('.//*[@itemprop="author"] | .//*[@rel="author"]'):
+            for el in page.index.having("itemprop", "author") + page.index.having("rel", "author"):
                 name_el = el.find('.//*[@itemprop="name"]')
                 dom.append(name_el.get("content") or text_of(name_el) if name_el is not None else text_of(el))
             for el, attrs in self._attributed:
@@ -677,7 +674,7 @@ class GenericExtractor:
             if not raw:
                 raw = page.meta_all(key)
         if not raw:
-            raw = [text_of(a) for a in page.tree.xpath('//a[contains(concat(" ", @rel, " "), " tag ")]')]
+            raw = [text_of(a) for a in page.index.having("rel", "tag") if a.tag == "a"]
         tags: list[str] = []
         for value in raw:
             parts = re.split(r"\s*[,،;]\s*", value) if len(raw) == 1 or "," in value or "،" in value else [value]
@@ -700,11 +697,11 @@ class GenericExtractor:
                 if not isinstance(child.tag, str) or child.tag in _STRUCTURE_SKIP or is_boilerplate(child):
                     continue
                 if child.tag in BLOCK_TAGS:
-                    text = text_of(child)
-                    if len(text) >= 20:
-                        links = sum(len(text_of(a)) for a in child.iter("a"))
-                        if links < 0.6 * len(text):
-                            scores[el] = scores.get(el, 0) + len(text)
+                    length = _text_len(child)
+                    if length >= 20:
+                        links = sum(_text_len(a) for a in child.iter("a"))
+                        if links < 0.6 * length:
+                            scores[el] = scores.get(el, 0) + length
                     continue
                 direct = (child.text or "").strip() if child.tag not in INLINE_TAGS else ""
                 own = len(direct) + sum(len((g.tail or "").strip()) for g in child
@@ -915,6 +912,14 @@ def _in_page_chrome(el) -> bool:
         if _CHROME_CLASS.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
             return True
     return False
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _text_len(el) -> int:
+    """Length of an element's rendered text (whitespace collapsed): a cheap measure for scoring containers."""
+    return len(_SPACES.sub(" ", "".join(el.itertext())).strip())
 
 
 def _inline(el, parts: list[str]) -> None:

@@ -32,6 +32,9 @@ NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", 
                     "button", "select", "textarea", "input")
 
 
+_INDEXED_ATTRS = frozenset(("itemprop", "property", "rel"))
+
+
 def looks_like_html(text: str) -> bool:
     head = text[:8192]
     if _JSON_START.match(head) and not _HTML_HINT.search(head[:200]):
@@ -156,6 +159,52 @@ class Page:
     @cached_property
     def body(self) -> lxml.html.HtmlElement | None:
         return self.tree.find("body")
+
+    @cached_property
+    def index(self) -> BodyIndex:
+        """One walk over the body that the field cascades share instead of each running an XPath over the tree
+        (an ``//*[...]`` XPath costs several milliseconds on a 500 KB page; this walk costs about one)."""
+        index = BodyIndex()
+        body = self.body
+        if body is None:
+            return index
+        by_attr = index.by_attr
+        for el in body.iter(etree.Element):
+            if el.tag == "time":
+                index.times.append(el)
+            attrs = el.items()
+            if not attrs:
+                continue
+            cls = ident = ""
+            for name, value in attrs:
+                if name == "class":
+                    cls = value
+                elif name == "id":
+                    ident = value
+                elif name in _INDEXED_ATTRS and value:
+                    for token in value.lower().split():
+                        by_attr.setdefault((name, token), []).append(el)
+            if cls or ident:
+                index.attributed.append((el, f"{cls} {ident}".lower()))
+        return index
+
+
+@dataclass
+class BodyIndex:
+    """Body elements by what the cascades look for: a class or id (with both lower-cased), ``itemprop``,
+    ``property`` and ``rel`` tokens (``by_attr[("itemprop", "datepublished")]``), and ``<time>`` elements."""
+
+    attributed: list[tuple[object, str]] = field(default_factory=list)
+    by_attr: dict[tuple[str, str], list] = field(default_factory=dict)
+    times: list = field(default_factory=list)
+
+    def having(self, attr: str, *tokens: str) -> list:
+        out: list = []
+        for token in tokens:
+            for el in self.by_attr.get((attr, token), ()):
+                if el not in out:
+                    out.append(el)
+        return out
 
 
 def text_of(el, skip=NON_CONTENT_TAGS) -> str:
