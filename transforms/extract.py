@@ -56,9 +56,11 @@ from __future__ import annotations
 import html as html_lib
 import re
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import cached_property, lru_cache
 from urllib.parse import unquote, urlsplit
+
+from lxml import etree
 
 from .article import Article, Image
 from .credits import lead_credit, split_byline, trailing_credit
@@ -79,7 +81,7 @@ from .page import NON_CONTENT_TAGS, Page, ld_types, text_of
 from .source import SourceInfo
 from .text import arabic_letter_ratio
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
                  "BackgroundNewsArticle", "BlogPosting", "LiveBlogPosting", "Report", "ScholarlyArticle",
@@ -193,6 +195,12 @@ class GenericExtractor:
     """The generic cascade (see the module docstring). A site extractor subclasses it and overrides fields."""
 
     name = "generic"
+    # What a site extractor knows about its site (see transforms.sites); the generic extractor knows nothing.
+    VALID_UNTIL: date | None = None  # last fetch date of this layout (site classes); None: the current one
+    TIME_ZONE: str | None = None  # the site's home zone, used when no source is configured
+    LOCALE: str = "ar"  # dateparser locale for the site's visible dates
+    SITE_NAME: str | None = None  # the site's display name: never an author, stripped from titles
+    BODY_XPATH: str | None = None  # the article body's container, when the site has one that is always right
 
     def __init__(self, page: Page, fetched_at: datetime | None = None, source: SourceInfo | None = None):
         self.page = page
@@ -226,7 +234,18 @@ class GenericExtractor:
     def zone(self) -> tzinfo:
         if self.source is not None:
             return zone(self.source.time_zone)
+        if self.TIME_ZONE:
+            return zone(self.TIME_ZONE)
         return self._page_zone
+
+    @property
+    def knows_zone(self) -> bool:
+        """True when the site's zone is known (from the source or the site class), not guessed from the page."""
+        return self.source is not None or bool(self.TIME_ZONE)
+
+    @property
+    def locale(self) -> str:
+        return self.source.locale if self.source is not None else self.LOCALE
 
     _page_zone_value: tzinfo | None = None
 
@@ -255,6 +274,7 @@ class GenericExtractor:
             names.add(_ld_text(obj.get("publisher")))
         if self.source is not None:
             names.update((self.source.name, self.source.key))
+        names.add(self.SITE_NAME)
         host = page.host
         labels = [label for label in host.split(".") if len(label) > 2 and label not in ("com", "net", "org", "www")]
         names.update(labels)
@@ -424,7 +444,7 @@ class GenericExtractor:
         With ``clocks``, only texts showing one of those hh:mm times are parsed (what a cross-check needs; it
         keeps date parsing off most pages).
         """
-        locale = self.source.locale if self.source else "ar"
+        locale = self.locale
         shown: list[Shown] = []
         body = self.page.body
         if body is None:
@@ -435,6 +455,9 @@ class GenericExtractor:
         for el in candidates:
             if el.tag in NON_CONTENT_TAGS:
                 continue
+            raw = "".join(el.itertext())
+            if len(raw) > 1000 or (clocks is not None and not clocks.intersection(clock_times(raw))):
+                continue  # a container, not a date label; or not the time being checked
             text = text_of(el)
             if not text or len(text) > 80:
                 continue
@@ -457,7 +480,7 @@ class GenericExtractor:
             date = parse_machine_date(raw, tz, origin)
             if date is None and raw and _ARABIC_TEXT.search(raw):
                 # Some CMSs put the displayed Arabic date into article:published_time.
-                shown = parse_shown_date(raw, self.source.locale if self.source else "ar", self.fetched_at, tz)
+                shown = parse_shown_date(raw, self.locale, self.fetched_at, tz)
                 if shown is not None:
                     value = shown.value
                     date = MachineDate(localize(value, tz), raw.strip(), shown.has_time, value.tzinfo is not None,
@@ -477,7 +500,7 @@ class GenericExtractor:
                 day = chosen.value.date()
                 chosen = next((d for d in dates[1:] if d.has_time and d.value.astimezone(
                     chosen.value.tzinfo).date() == day), chosen)
-            if chosen.says_utc and chosen.has_time and self.source is not None and \
+            if chosen.says_utc and chosen.has_time and self.knows_zone and \
                     self.zone.utcoffset(chosen.value.replace(tzinfo=None)):
                 utc_clock = chosen.value
                 local_clock = chosen.value.astimezone(self.zone)
@@ -686,31 +709,46 @@ class GenericExtractor:
 
     # -- body -------------------------------------------------------------------------------------------------
 
+    def body_container(self):
+        """(the element that holds the article text, its score): the site's ``BODY_XPATH`` when it matches one
+        element with text, else the generic scoring."""
+        if self.BODY_XPATH:
+            found = _site_xpath(self.BODY_XPATH)(self.page.tree)
+            if len(found) == 1:
+                length = _text_len(found[0])
+                if length >= _MIN_BODY_CHARS:
+                    return found[0], length
+        return self._score_containers()
+
     def _score_containers(self):
         body = self.page.body
         if body is None:
             return None, 0
         scores: dict = {}
 
-        def walk(el) -> None:
+        def walk(el, root: bool = False) -> None:
+            # ``own``: the text directly in ``el`` (its text and its non-block children's tails): a <br> run.
+            own = 0 if root or el.tag in INLINE_TAGS else len((el.text or "").strip())
             for child in el:
-                if not isinstance(child.tag, str) or child.tag in _STRUCTURE_SKIP or is_boilerplate(child):
+                tag = child.tag
+                if not isinstance(tag, str):
                     continue
-                if child.tag in BLOCK_TAGS:
+                if tag not in BLOCK_TAGS and child.tail:
+                    own += len(child.tail.strip())
+                if tag in _STRUCTURE_SKIP or is_boilerplate(child):
+                    continue
+                if tag in BLOCK_TAGS:
                     length = _text_len(child)
                     if length >= 20:
                         links = sum(_text_len(a) for a in child.iter("a"))
                         if links < 0.6 * length:
                             scores[el] = scores.get(el, 0) + length
                     continue
-                direct = (child.text or "").strip() if child.tag not in INLINE_TAGS else ""
-                own = len(direct) + sum(len((g.tail or "").strip()) for g in child
-                                        if isinstance(g.tag, str) and g.tag not in BLOCK_TAGS)
-                if own >= 40:
-                    scores[child] = scores.get(child, 0) + own
                 walk(child)
+            if own >= 40 and not root:
+                scores[el] = scores.get(el, 0) + own
 
-        walk(body)
+        walk(body, root=True)
         if not scores:
             return None, 0
         best = max(scores, key=scores.get)
@@ -765,7 +803,7 @@ class GenericExtractor:
     def body_paragraphs(self) -> list[str]:
         if self._body_cache is not None:
             return self._body_cache[0]
-        container, score = self._score_containers()
+        container, score = self.body_container()
         paragraphs: list[str] = []
         if container is not None and score >= _MIN_BODY_CHARS:
             paragraphs = self._lead_blocks(container) + self._blocks(container)
@@ -786,13 +824,13 @@ class GenericExtractor:
         return paragraphs
 
     def _trafilatura_paragraphs(self) -> list[str]:
-        from copy import deepcopy
-
+        import lxml.html
         from trafilatura import bare_extraction  # the slow last resort: import only when needed
 
         try:
             # Explicit date parameters: by default trafilatura reads the clock even when no metadata is wanted.
-            result = bare_extraction(deepcopy(self.page.tree), url=self.page.url, with_metadata=False,
+            tree = lxml.html.document_fromstring(etree.tostring(self.page.tree, encoding=str))
+            result = bare_extraction(tree, url=self.page.url, with_metadata=False,
                                      include_comments=False, include_tables=False,
                                      date_extraction_params=_TRAFILATURA_DATE_PARAMS)
         except Exception:  # noqa: BLE001  trafilatura fails on odd trees; then there is simply no fallback text
@@ -917,6 +955,11 @@ def _in_page_chrome(el) -> bool:
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=256)
+def _site_xpath(expression: str) -> etree.XPath:
+    return etree.XPath(expression)
+
+
 def _text_len(el) -> int:
     """Length of an element's rendered text (whitespace collapsed): a cheap measure for scoring containers."""
     return len(_SPACES.sub(" ", "".join(el.itertext())).strip())
@@ -945,10 +988,10 @@ def extract(html: bytes | str, url: str, fetched_at: datetime | None = None,
     Raises :class:`NotHtml` for binary or non-HTML payloads, :class:`EmptyPage` for an empty page and
     :class:`NoArticle` for HTML with neither a title nor body text.
     """
-    from .sites import extractor_for
+    from .sites import REGISTRY
 
     text = to_text(html)
     if not text.strip():
         raise EmptyPage("the page is empty")
     page = Page.parse(text, url)
-    return extractor_for(page.host)(page, fetched_at, source).article()
+    return REGISTRY.extractor_for(page, fetched_at)(page, fetched_at, source).article()
