@@ -72,6 +72,7 @@ from .dates import (
     localize,
     parse_machine_date,
     parse_shown_date,
+    same_minute,
     zone,
 )
 from .decode import to_text
@@ -232,10 +233,12 @@ class GenericExtractor:
 
     @property
     def zone(self) -> tzinfo:
-        if self.source is not None:
-            return zone(self.source.time_zone)
+        """The site's zone: a site class's home zone (it knows its one site, where a source may be a mirror of
+        several), else the source's, else the zone the page's own dates state."""
         if self.TIME_ZONE:
             return zone(self.TIME_ZONE)
+        if self.source is not None:
+            return zone(self.source.time_zone)
         return self._page_zone
 
     @property
@@ -487,6 +490,17 @@ class GenericExtractor:
                                        origin + " (text)")
             if date is not None:
                 out.append(date)
+        # A naive date that shows the same wall clock as a date with an offset is that date ("17:49" beside
+        # "17:49:09Z"): it takes that offset instead of the source's zone.
+        zoned = [d for d in out if d.has_zone and d.has_time]
+        for i, date in enumerate(out):
+            if date.has_zone or not date.has_time:
+                continue
+            clock = date.value.replace(tzinfo=None)
+            for other in zoned:
+                if same_minute(other.value.replace(tzinfo=None), clock):
+                    out[i] = MachineDate(clock.replace(tzinfo=other.value.tzinfo), date.raw, True, False, date.origin)
+                    break
         return out
 
     def published(self) -> MachineDate | None:
