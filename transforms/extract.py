@@ -383,6 +383,10 @@ class GenericExtractor:
     # -- URLs -------------------------------------------------------------------------------------------------
 
     def canonical_url(self) -> str:
+        return self._canonical_url
+
+    @cached_property
+    def _canonical_url(self) -> str:
         page = self.page
         for link in page.tree.iter("link"):
             if "canonical" in (link.get("rel") or "").lower().split():
@@ -459,6 +463,8 @@ class GenericExtractor:
             if el.tag in NON_CONTENT_TAGS:
                 continue
             raw = "".join(el.itertext())
+            if clocks is not None and ":" not in raw:
+                continue
             if len(raw) > 1000 or (clocks is not None and not clocks.intersection(clock_times(raw))):
                 continue  # a container, not a date label; or not the time being checked
             text = text_of(el)
