@@ -5,12 +5,14 @@ Rules (the cascade in :mod:`transforms.extract` decides which strings reach here
 - Machine dates (ISO-8601 and friends) keep their own offset; offsets without a colon (``+0400``) are accepted.
 - A date without an offset is wall-clock time in the source's time zone (``SourceInfo.time_zone``); with no
   source it is UTC. A date with no time is midnight in that zone.
-- Visible Arabic date text is parsed with dateparser under one locale at a time (two ``ar-*`` locales at once
-  raise), trying the source's locale first, then Egyptian, Levantine and Maghrebi month names.
+- Visible Arabic date text is read by :mod:`transforms.datetext` (every regional month-name family, Hijri dates
+  converted with hijridate, dual dates, numeric, AM/PM and relative forms). What it cannot read goes to
+  dateparser under one locale at a time (two ``ar-*`` locales at once raise), the source's locale first.
 - Some sites (youm7) label local time as UTC. When a date says UTC, the source zone is not UTC, and the page shows
   the same wall-clock time, the date is re-read as local time (:func:`fix_mislabelled_utc`).
 
-Nothing here reads the clock: dateparser always gets an explicit ``RELATIVE_BASE``.
+Nothing here reads the clock: relative text is counted from the fetch time the caller passes, and dateparser
+always gets an explicit ``RELATIVE_BASE`` and only its absolute-time parser.
 """
 
 from __future__ import annotations

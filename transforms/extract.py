@@ -1,5 +1,8 @@
 """Generic extraction: one page in, one :class:`Article` out.
 
+A site extractor (:mod:`transforms.sites`) subclasses :class:`GenericExtractor` and sets what it knows about its
+site (home time zone, body container) or overrides a field; the registry picks it by host and fetch date.
+
 The page is decoded and parsed once (:mod:`transforms.page`); every field then reads the shared view. For each
 field the most structured source wins, and a later stage runs only when the earlier ones gave nothing:
 
@@ -31,7 +34,14 @@ authors
     JSON-LD ``author`` names, then meta (``author``, ``article:author`` unless a URL, parsely, Dublin Core),
     then byline elements (``itemprop=author``, ``rel=author``, classes like byline/author/writer/writeBy), then a
     short first body line that starts with a byline word (كتب، كتبت، بقلم، حوار، إعداد). Prefixes are stripped;
-    site names, agencies and URLs are rejected.
+    site names, agencies ("رويترز", "القاهرة - أ ش أ"), datelines ("(أبوظبي - البيان)", "القاهرة") and URLs are
+    rejected, their agency and place kept for the two fields below (:mod:`transforms.credits`).
+agency
+    The credit at the opening of the body ("القاهرة (أ ش أ) -", "(CNN) --"), else a byline that is an agency,
+    else a credit closing the body ("… (أ ف ب)", "المصدر: رويترز"). Canonical names: "أ.ش.أ" is "أ ش أ".
+dateline
+    The place opening the body ("القاهرة - ", "عمان 5 أيار (بترا) -", "(أبوظبي - البيان)"), else the place in a
+    byline ("حسام أبو العلا - القاهرة"). The body itself keeps its opening as the page shows it.
 section
     JSON-LD ``articleSection``, meta ``article:section`` (and itemprop/parsely), then the URL path segment that
     precedes a numeric article id (``/news/lifestyle/898682/…``).

@@ -97,6 +97,10 @@ _LETTER_FOLD = str.maketrans(
 )
 
 
+# Why no camel-tools or PyArabic: the folding the corpus needs is a fixed character table (above) plus one regex,
+# tested character by character in tests/unit/test_normalize.py. camel-tools would need an install outside the lock
+# (``--no-deps``, or 5 GB of torch) for two functions, and either library would still leave the Persian letter and
+# digit folds to us. One small function here is also what makes documents and queries fold identically.
 def normalize_for_search(text: str | None) -> str:
     """The form of ``text`` that search and deduplication compare: documents and queries alike.
 
