@@ -7,6 +7,8 @@ import pytest
 from transforms import SourceInfo, extract
 from transforms.credits import agency_name, lead_credit, split_byline, trailing_credit
 
+from .fixtures import SOURCES, load_truth, page_bytes, page_id
+
 
 @pytest.mark.parametrize(("text", "agency"), [
     ("(أ ش أ)", "أ ش أ"),
@@ -111,3 +113,23 @@ def test_person_byline_with_prefix_and_agency_lead() -> None:
     assert article.authors == ["محمد علي"]
     assert (article.dateline, article.agency) == ("دبي", "وام")
     assert article.body.startswith("دبي (وام) - أعلنت هيئة الطرق")  # the body stays as the page shows it
+
+
+# Read off the saved pages: CNN's body opens "دمشق، سوريا (CNN) --"; alyaum's byline is "حسام أبو العلا - القاهرة";
+# the other pages open with the story itself and close without a credit.
+PAGE_CREDITS = {
+    "arabic.cnn.com__arabic_article": ("CNN", "دمشق"),
+    "alyaum.com__1784190729": (None, "القاهرة"),
+    "arabic.sputniknews.com__1550981615": (None, None),
+    "beirutobserver.com__1764731404": (None, None),
+    "assabah.com.tn__article": (None, None),
+    "lbcgroup.tv__2026_01_08": (None, None),
+    "youm7.com__2024_05_13": (None, None),
+    "youm7.com__2024_05_20": (None, None),
+}
+
+
+@pytest.mark.parametrize("record", load_truth(), ids=page_id)
+def test_credits_on_the_saved_pages(record: dict) -> None:
+    article = extract(page_bytes(record), record["url"], source=SOURCES[record["site"]])
+    assert (article.agency, article.dateline) == PAGE_CREDITS[page_id(record)]
