@@ -613,8 +613,8 @@ class GenericExtractor:
         person, place, agency = split_byline(text)
         if place and self._byline_dateline is None:
             self._byline_dateline = place
-        if agency and self._byline_agency is None:
-            self._byline_agency = agency
+        if agency and self._byline_agency is None and not self._is_site_name(text, names):
+            self._byline_agency = agency  # (the site itself as author, e.g. Sputnik on Sputnik, credits nobody)
         folded = fold_for_compare(text)
         if folded in _AGENCIES or folded in names:
             return None  # a placeholder ("المحرر"), the site itself, or (see authors) the section
