@@ -73,7 +73,11 @@ CITIES = frozenset(_key(c) for c in (
     "مراكش", "فاس", "طنجة", "نواكشوط", "مقديشو", "جيبوتي", "موروني", "أنقرة", "إسطنبول", "اسطنبول", "طهران",
     "كابول", "إسلام آباد", "نيودلهي", "بكين", "موسكو", "كييف", "واشنطن", "نيويورك", "لندن", "باريس", "برلين",
     "روما", "مدريد", "بروكسل", "جنيف", "فيينا", "أثينا", "طوكيو", "سيول", "أوتاوا", "باماكو", "نيامي", "داكار",
-    "أديس أبابا", "نيروبي", "لاهاي", "ستوكهولم", "وارسو", "سوريا", "لبنان", "مصر", "العراق", "الأردن",
+    "أديس أبابا", "نيروبي", "لاهاي", "ستوكهولم", "وارسو", "هونغ كونغ", "سول", "أمستردام", "برشلونة",
+    # countries, which datelines also use ("اليمن - إسلام سيف", "دمشق، سوريا")
+    "سوريا", "لبنان", "مصر", "العراق", "الأردن", "اليمن", "السعودية", "الإمارات", "قطر", "البحرين", "ليبيا",
+    "المغرب", "السودان", "فلسطين", "موريتانيا", "الصومال", "تركيا", "إيران", "روسيا", "الصين", "فرنسا",
+    "بريطانيا", "ألمانيا", "إيطاليا", "إسبانيا", "الولايات المتحدة", "أمريكا", "أفغانستان", "باكستان", "الهند",
 ))
 
 _DASH = r"[-–—]+"
@@ -152,29 +156,39 @@ def trailing_credit(paragraphs: list[str]) -> str | None:
     return None
 
 
-def split_byline(value: str) -> tuple[str | None, str | None, str | None]:
-    """A byline read as (person, dateline, agency).
+def split_byline(value: str, is_site=None) -> tuple[str | None, str | None, str | None]:
+    """A byline read as (person, dateline, agency); ``is_site`` tells whether a part names the site itself.
+
+    The parts of a byline are joined by dashes (or a spaced tatweel, "دبي ـ العربية.نت"). Agency parts and the
+    site's own name are dropped from the person; a place stays in the byline as printed and is also the
+    dateline; "place - agency" has no person, whatever the place ("برشلونة - د ب أ").
 
     ``"القاهرة - أ ش أ"`` -> (None, "القاهرة", "أ ش أ"); ``"(أبوظبي - البيان)"`` -> (None, "أبوظبي", None);
     ``"رويترز"`` -> (None, None, "رويترز"); ``"حسام أبو العلا - القاهرة"`` -> ("حسام أبو العلا - القاهرة",
-    "القاهرة", None): the person keeps the byline as printed, the place is also the dateline.
+    "القاهرة", None); ``"العربية.نت - إسلام سيف"`` with the site's names -> ("إسلام سيف", None, None).
     """
-    text = " ".join(value.split())
+    is_site = is_site or (lambda _part: False)
+    text = " ".join(value.replace(" ـ ", " - ").split())
     if (agency := agency_name(text)) is not None:
         return None, None, agency
-    if is_city(text.strip("()")):
-        return None, text.strip("()").strip(), None
-    parts = [p.strip(" ()") for p in re.split(r"\s*" + _DASH + r"\s*|\s*/\s*", text.strip("()")) if p.strip(" ()")]
-    if len(parts) >= 2:
-        places = [p for p in parts if is_city(p)]
-        agencies = [a for a in map(agency_name, parts) if a]
-        people = [p for p in parts if not is_city(p) and not agency_name(p)]
-        place = places[0] if places else None
-        agency = agencies[0] if agencies else None
-        if place and text.startswith("(") and text.endswith(")"):
-            return None, place, agency  # "(أبوظبي - البيان)": a place and the publication, no person
-        if not people:
-            return None, place, agency
-        if place or agency:
-            return (text if not agency else " - ".join(people)), place, agency
-    return text, None, None
+    bare = text.strip("()").strip()
+    if is_city(bare):
+        return None, bare, None
+    parts = [p.strip(" ()") for p in re.split(r"\s*" + _DASH + r"\s*|\s+/\s+", bare) if p.strip(" ()")]
+    if len(parts) < 2:
+        return (None if is_site(bare) else text), None, None
+    kinds = ["agency" if agency_name(p) else "site" if is_site(p) else "place" if is_city(p) else "person"
+             for p in parts]
+    agency = next((agency_name(p) for p, k in zip(parts, kinds, strict=True) if k == "agency"), None)
+    place = next((p for p, k in zip(parts, kinds, strict=True) if k == "place"), None)
+    people = [p for p, k in zip(parts, kinds, strict=True) if k == "person"]
+    if text.startswith("(") and text.endswith(")") and place:
+        return None, place, agency  # "(أبوظبي - البيان)": a place and the publication, no person
+    if agency and place is None and kinds[0] == "person" and len(people) == 1 and len(parts[0].split()) <= 3:
+        return None, parts[0], agency  # "برشلونة - د ب أ": a dateline and an agency
+    if not people:
+        return None, place, agency
+    if "agency" not in kinds and "site" not in kinds:
+        return text, place, None  # a person and a place, printed together: kept as printed
+    kept = [p for p, k in zip(parts, kinds, strict=True) if k in ("person", "place")]
+    return " - ".join(kept), place, agency

@@ -610,7 +610,7 @@ class GenericExtractor:
         text = _BYLINE_PREFIX.sub("", text).strip(" ،,:-–|@")
         if not text or _URLISH.search(text) or len(text) > 60 or len(text.split()) > 7:
             return None
-        person, place, agency = split_byline(text)
+        person, place, agency = split_byline(text, lambda part: self._is_site_name(part, names))
         if place and self._byline_dateline is None:
             self._byline_dateline = place
         if agency and self._byline_agency is None and not self._is_site_name(text, names):
