@@ -41,6 +41,7 @@ _EPOCH = re.compile(r"^\s*(\d{10})(?:\d{3})?\s*$")
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _GMT_OFFSET = re.compile(r"(?:GMT|UTC)\s*([+-]\d{1,2}(?::?\d{2})?)?")
 _HAS_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
 
 
@@ -154,8 +155,8 @@ def parse_shown_date(text: str | None, locale: str = "ar", base: datetime | None
     shown_zone = _offset(explicit.group(1) or "Z") if explicit else None
     shown = parse_shown(text, base, tz)
     if shown is None:
-        if not _HAS_DIGIT.search(digits):
-            return None
+        if not _YEAR.search(digits):
+            return None  # dateparser is required to find a year: without four digits it cannot
         value = _dateparser(text, locale)
         if value is None:
             return None
