@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lock lint clean-demo
+.PHONY: demo test install lock lint clean-demo eval
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Field accuracy on the hand-read pages (../shared/fixtures and tests/fixtures): ours, trafilatura, htmldate.
+eval: $(STAMP)
+	$(BIN)/python bench/eval.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

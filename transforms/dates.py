@@ -5,12 +5,14 @@ Rules (the cascade in :mod:`transforms.extract` decides which strings reach here
 - Machine dates (ISO-8601 and friends) keep their own offset; offsets without a colon (``+0400``) are accepted.
 - A date without an offset is wall-clock time in the source's time zone (``SourceInfo.time_zone``); with no
   source it is UTC. A date with no time is midnight in that zone.
-- Visible Arabic date text is parsed with dateparser under one locale at a time (two ``ar-*`` locales at once
-  raise), trying the source's locale first, then Egyptian, Levantine and Maghrebi month names.
+- Visible Arabic date text is read by :mod:`transforms.datetext` (every regional month-name family, Hijri dates
+  converted with hijridate, dual dates, numeric, AM/PM and relative forms). What it cannot read goes to
+  dateparser under one locale at a time (two ``ar-*`` locales at once raise), the source's locale first.
 - Some sites (youm7) label local time as UTC. When a date says UTC, the source zone is not UTC, and the page shows
   the same wall-clock time, the date is re-read as local time (:func:`fix_mislabelled_utc`).
 
-Nothing here reads the clock: dateparser always gets an explicit ``RELATIVE_BASE``.
+Nothing here reads the clock: relative text is counted from the fetch time the caller passes, and dateparser
+always gets an explicit ``RELATIVE_BASE`` and only its absolute-time parser.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .datetext import ShownDate, parse_shown
 
 # A fixed base for dateparser when the fetch time is unknown, so that nothing depends on today's date.
 _FIXED_BASE = datetime(2000, 1, 1)
@@ -37,6 +41,7 @@ _EPOCH = re.compile(r"^\s*(\d{10})(?:\d{3})?\s*$")
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _GMT_OFFSET = re.compile(r"(?:GMT|UTC)\s*([+-]\d{1,2}(?::?\d{2})?)?")
 _HAS_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
 
 
@@ -125,23 +130,54 @@ def parse_machine_date(raw: str | None, tz: tzinfo = UTC, origin: str = "") -> M
     return MachineDate(localize(dt, tz), raw.strip(), True, has_zone, origin)
 
 
-def parse_date_text(text: str | None, locale: str = "ar", base: datetime | None = None) -> datetime | None:
-    """Parse date text as a page shows it ("الإثنين، 13 مايو 2024 06:00 ص", "8 فيفري 2019").
+def parse_date_text(text: str | None, locale: str = "ar", base: datetime | None = None,
+                    tz: tzinfo | None = None) -> datetime | None:
+    """Parse date text as a page shows it ("الإثنين، 13 مايو 2024 06:00 ص", "8 فيفري 2019", "15 رجب 1445").
 
-    The source's ``locale`` is tried first, then the other Arabic month-name families. Day, month and year must
-    all be present. Returns the naive wall-clock time the page shows, or an aware datetime when the text names
-    its zone ("GMT+0400"); None when nothing parses.
+    :func:`transforms.datetext.parse_shown` reads every regional month-name family, Hijri dates, numeric dates
+    and relative times (from ``base``, the fetch time; ``tz`` is the source's zone for "أمس"). What it cannot read
+    goes to dateparser, under the source's ``locale`` first, then the other Arabic families (one at a time: two
+    ``ar-*`` locales at once raise). Day, month and year must all be present. Returns the naive wall-clock time the
+    page shows, or an aware datetime when the text fixes the instant ("GMT+0400", "منذ 3 ساعات" from an aware
+    base); None when nothing parses.
     """
-    if not text or not _HAS_DIGIT.search(text.translate(_ARABIC_DIGITS)):
+    shown = parse_shown_date(text, locale, base, tz)
+    return shown.value if shown is not None else None
+
+
+def parse_shown_date(text: str | None, locale: str = "ar", base: datetime | None = None,
+                     tz: tzinfo | None = None) -> ShownDate | None:
+    """Like :func:`parse_date_text`, with whether the text gave a time of day and which calendar it used."""
+    if not text:
         return None
+    digits = text.translate(_ARABIC_DIGITS)
+    explicit = _GMT_OFFSET.search(digits)
+    shown_zone = _offset(explicit.group(1) or "Z") if explicit else None
+    shown = parse_shown(text, base, tz)
+    if shown is None:
+        if not _YEAR.search(digits):
+            return None  # dateparser is required to find a year: without four digits it cannot
+        value = _dateparser(text, locale)
+        if value is None:
+            return None
+        shown = ShownDate(value, bool(_CLOCK.search(digits)), "gregorian")
+    if shown_zone is not None and shown.value.tzinfo is None:
+        shown = ShownDate(shown.value.replace(tzinfo=shown_zone), shown.has_time, shown.calendar)
+    return shown
+
+
+def shown_instant(text: str | None, tz: tzinfo, locale: str = "ar", base: datetime | None = None) -> datetime | None:
+    """The instant date text stands for, a naive wall clock being read in ``tz`` (the source's zone)."""
+    value = parse_date_text(text, locale, base, tz)
+    return localize(value, tz) if value is not None else None
+
+
+def _dateparser(text: str, locale: str) -> datetime | None:
     import dateparser  # imported on first use: it is slow to import and most pages never need it
 
-    explicit = _GMT_OFFSET.search(text.translate(_ARABIC_DIGITS))
-    shown_zone = _offset(explicit.group(1) or "Z") if explicit else None
     text = _clean_date_text(text)
-    relative_base = base.replace(tzinfo=None) if base is not None else _FIXED_BASE
     settings = {
-        "RELATIVE_BASE": relative_base,
+        "RELATIVE_BASE": _FIXED_BASE,
         "REQUIRE_PARTS": ["day", "month", "year"],
         "PREFER_DAY_OF_MONTH": "first",
         "DATE_ORDER": "DMY",
@@ -159,7 +195,7 @@ def parse_date_text(text: str | None, locale: str = "ar", base: datetime | None 
         except Exception:  # noqa: BLE001  dateparser raises assorted errors on odd input; odd input is just "no date"
             dt = None
         if dt is not None:
-            return dt.replace(tzinfo=shown_zone) if shown_zone else dt.replace(tzinfo=None)
+            return dt.replace(tzinfo=None)
     return None
 
 

@@ -1,5 +1,8 @@
 """Generic extraction: one page in, one :class:`Article` out.
 
+A site extractor (:mod:`transforms.sites`) subclasses :class:`GenericExtractor` and sets what it knows about its
+site (home time zone, body container) or overrides a field; the registry picks it by host and fetch date.
+
 The page is decoded and parsed once (:mod:`transforms.page`); every field then reads the shared view. For each
 field the most structured source wins, and a later stage runs only when the earlier ones gave nothing:
 
@@ -19,15 +22,26 @@ published_at / modified_at
     (``itemprop``, ``time[datetime]``, RDFa ``dc:date``). A date-only winner is upgraded by a later candidate with
     a time on the same day. Dates without an offset are wall-clock time in the source's zone; with no source, in
     the zone the page's other dates state, else UTC. A date labelled UTC is re-read as local time when the page
-    shows that same wall clock in a non-UTC source zone (youm7). Modified times are dropped when any candidate is
-    before publication, when candidates disagree, or when the publication time needed that correction.
-    Visible date text (dateparser, regional month names) is used only when no markup has a date, and only if it
-    agrees with a date in the URL when the URL has one: a page-header "today" date is not a publication date.
+    shows that same wall clock in a non-UTC source zone (youm7). A modified time earlier than the publication is
+    kept as given (published stays the published time); modified times are dropped when candidates disagree, or
+    when the publication time needed that correction.
+    Arabic text in a date meta tag is read as shown text. Visible date text (every regional month-name family,
+    Hijri, numeric and relative forms: :mod:`transforms.datetext`) is used only when no markup has a date, and
+    only if it agrees with a date in the URL when the URL has one. A page-header "today" date is not a publication
+    date: dates in the header, navigation or top bar, and an undated-time date of the fetch day above the headline,
+    are skipped; a shown date with a time of day beats one without.
 authors
     JSON-LD ``author`` names, then meta (``author``, ``article:author`` unless a URL, parsely, Dublin Core),
     then byline elements (``itemprop=author``, ``rel=author``, classes like byline/author/writer/writeBy), then a
     short first body line that starts with a byline word (كتب، كتبت، بقلم، حوار، إعداد). Prefixes are stripped;
-    site names, agencies and URLs are rejected.
+    site names, agencies ("رويترز", "القاهرة - أ ش أ"), datelines ("(أبوظبي - البيان)", "القاهرة") and URLs are
+    rejected, their agency and place kept for the two fields below (:mod:`transforms.credits`).
+agency
+    The credit at the opening of the body ("القاهرة (أ ش أ) -", "(CNN) --"), else a byline that is an agency,
+    else a credit closing the body ("… (أ ف ب)", "المصدر: رويترز"). Canonical names: "أ.ش.أ" is "أ ش أ".
+dateline
+    The place opening the body ("القاهرة - ", "عمان 5 أيار (بترا) -", "(أبوظبي - البيان)"), else the place in a
+    byline ("حسام أبو العلا - القاهرة"). The body itself keeps its opening as the page shows it.
 section
     JSON-LD ``articleSection``, meta ``article:section`` (and itemprop/parsely), then the URL path segment that
     precedes a numeric article id (``/news/lifestyle/898682/…``).
@@ -51,20 +65,24 @@ from __future__ import annotations
 
 import html as html_lib
 import re
-from datetime import datetime, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
 from functools import cached_property, lru_cache
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from .article import Article, Image
+from .credits import lead_credit, split_byline, trailing_credit
 from .dates import (
     UTC,
     MachineDate,
     clock_times,
     fix_mislabelled_utc,
-    parse_date_text,
+    localize,
     parse_machine_date,
+    parse_shown_date,
+    same_minute,
     zone,
 )
 from .decode import to_text
@@ -74,7 +92,7 @@ from .page import NON_CONTENT_TAGS, Page, ld_types, text_of
 from .source import SourceInfo
 from .text import arabic_letter_ratio
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = "0.2.0"
 
 ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
                  "BackgroundNewsArticle", "BlogPosting", "LiveBlogPosting", "Report", "ScholarlyArticle",
@@ -92,6 +110,7 @@ _AGENCIES = frozenset(fold_for_compare(a) for a in (
     "Associated Press", "Anadolu", "DPA", "Sputnik", "RIA Novosti", "Xinhua", "شينخوا", "المحرر", "محرر الموقع",
     "admin", "administrator", "editor", "staff",
 ))
+_ARABIC_TEXT = re.compile(r"[\u0621-\u064A]")
 _URLISH = re.compile(r"^(?:https?:)?//|^www\.|\.(?:com|net|org)\b", re.IGNORECASE)
 # Tokens of class/id that mark a box which is not article text.
 _BOILERPLATE_TOKENS = frozenset((
@@ -111,12 +130,7 @@ _TAXONOMY_HREF = re.compile(r"/(?:category|categories|section|sections|tags?|top
                             re.IGNORECASE)
 _BYLINE_ATTR = re.compile(r"author|byline|by-line|writ|reporter|kateb|katib")
 _DATE_ATTR = re.compile(r"date|time|publish|posted|stamp|tarikh")
-_PUBLISHED_XPATH = etree.XPath(
-    '//*[@itemprop="datePublished"][@content or @datetime]'
-    '|//time[@pubdate][@datetime]'
-    '|//*[contains(concat(" ", normalize-space(@property), " "), " dc:date ")][@content]'
-    '|//*[@property="dcterms:issued" or @property="dc:created"][@content]')
-_TIME_XPATH = etree.XPath("//body//time[@datetime]")
+_DC_PUBLISHED = ("dc:date", "dcterms:issued", "dc:created")
 _DATE_CLASS = re.compile(r"date|time|publish|posted|timestamp|stamp|tarikh", re.IGNORECASE)
 _SKIP_LINE = re.compile(
     r"^(?:تابعو?نا|تابع\s|تابعوا|اقرأ\s*(?:أيض|ايض)|إقرأ\s*(?:أيض|ايض)|اقرا\s*ايض|للمزيد|شاهد\s*(?:أيض|ايض)|"
@@ -192,6 +206,12 @@ class GenericExtractor:
     """The generic cascade (see the module docstring). A site extractor subclasses it and overrides fields."""
 
     name = "generic"
+    # What a site extractor knows about its site (see transforms.sites); the generic extractor knows nothing.
+    VALID_UNTIL: date | None = None  # last fetch date of this layout (site classes); None: the current one
+    TIME_ZONE: str | None = None  # the site's home zone, used when no source is configured
+    LOCALE: str = "ar"  # dateparser locale for the site's visible dates
+    SITE_NAME: str | None = None  # the site's display name: never an author, stripped from titles
+    BODY_XPATH: str | None = None  # the article body's container, when the site has one that is always right
 
     def __init__(self, page: Page, fetched_at: datetime | None = None, source: SourceInfo | None = None):
         self.page = page
@@ -203,7 +223,9 @@ class GenericExtractor:
         self._published_corrected = False
         self._published_done = False
         self._title_cache: tuple[str | None] | None = None
-        self._shown_raw: dict[datetime, str] = {}
+        self._byline_agency: str | None = None
+        self._byline_dateline: str | None = None
+        self._authors: list[str] | None = None
 
     # -- shared facts -----------------------------------------------------------------------------------------
 
@@ -214,25 +236,29 @@ class GenericExtractor:
         return sorted(objs, key=lambda o: ARTICLE_TYPES.index(next(
             (t for t in ARTICLE_TYPES if t in ld_types(o)), "WebPage")))
 
-    @cached_property
+    @property
     def _attributed(self) -> list[tuple[object, str]]:
         """Body elements with a class or id, with both lower-cased: scanned once, shared by the DOM cascades."""
-        body = self.page.body
-        if body is None:
-            return []
-        out = []
-        for el in body.iter():
-            if isinstance(el.tag, str):
-                cls, ident = el.get("class"), el.get("id")
-                if cls or ident:
-                    out.append((el, f"{cls or ''} {ident or ''}".lower()))
-        return out
+        return self.page.index.attributed
 
     @property
     def zone(self) -> tzinfo:
+        """The site's zone: a site class's home zone (it knows its one site, where a source may be a mirror of
+        several), else the source's, else the zone the page's own dates state."""
+        if self.TIME_ZONE:
+            return zone(self.TIME_ZONE)
         if self.source is not None:
             return zone(self.source.time_zone)
         return self._page_zone
+
+    @property
+    def knows_zone(self) -> bool:
+        """True when the site's zone is known (from the source or the site class), not guessed from the page."""
+        return self.source is not None or bool(self.TIME_ZONE)
+
+    @property
+    def locale(self) -> str:
+        return self.source.locale if self.source is not None else self.LOCALE
 
     _page_zone_value: tzinfo | None = None
 
@@ -261,6 +287,7 @@ class GenericExtractor:
             names.add(_ld_text(obj.get("publisher")))
         if self.source is not None:
             names.update((self.source.name, self.source.key))
+        names.add(self.SITE_NAME)
         host = page.host
         labels = [label for label in host.split(".") if len(label) > 2 and label not in ("com", "net", "org", "www")]
         names.update(labels)
@@ -366,6 +393,10 @@ class GenericExtractor:
     # -- URLs -------------------------------------------------------------------------------------------------
 
     def canonical_url(self) -> str:
+        return self._canonical_url
+
+    @cached_property
+    def _canonical_url(self) -> str:
         page = self.page
         for link in page.tree.iter("link"):
             if "canonical" in (link.get("rel") or "").lower().split():
@@ -376,7 +407,14 @@ class GenericExtractor:
 
     # -- dates ------------------------------------------------------------------------------------------------
 
+    @cached_property
+    def _published_candidate_list(self) -> list[tuple[str, str]]:
+        return self._find_published_candidates()
+
     def _published_candidates(self) -> list[tuple[str, str]]:
+        return self._published_candidate_list
+
+    def _find_published_candidates(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
         for obj in self.article_objects:
             for key in ("datePublished", "dateCreated", "uploadDate"):
@@ -386,10 +424,14 @@ class GenericExtractor:
         for key in PUBLISHED_META:
             for value in self.page.meta_all(key)[:1]:
                 out.append((value, f"meta:{key}"))
-        tree = self.page.tree
-        for el in _PUBLISHED_XPATH(tree):
-            out.append((el.get("datetime") or el.get("content"), f"dom:{el.tag}"))
-        for el in _TIME_XPATH(tree)[:3]:
+        index = self.page.index
+        for el in index.having("itemprop", "datepublished") + index.having("property", *_DC_PUBLISHED):
+            value = el.get("datetime") or el.get("content")
+            if value:
+                out.append((value, f"dom:{el.tag}"))
+        for el in [t for t in index.times if t.get("pubdate") is not None and t.get("datetime")]:
+            out.append((el.get("datetime"), f"dom:{el.tag}"))
+        for el in [t for t in index.times if t.get("datetime")][:3]:
             if not any(is_boilerplate(a) for a in el.iterancestors()):
                 out.append((el.get("datetime"), "dom:time"))
         return out
@@ -403,48 +445,79 @@ class GenericExtractor:
         for key in MODIFIED_META:
             for value in self.page.meta_all(key)[:1]:
                 out.append((value, f"meta:{key}"))
-        for el in self.page.tree.xpath('//*[@itemprop="dateModified"][@content or @datetime]'):
-            out.append((el.get("datetime") or el.get("content"), f"dom:{el.tag}"))
+        for el in self.page.index.having("itemprop", "datemodified"):
+            value = el.get("datetime") or el.get("content")
+            if value:
+                out.append((value, f"dom:{el.tag}"))
         return out
 
     def _shown_dates(self, clocks: set[tuple[int, int]] | None = None) -> list[datetime]:
-        """Date text the page shows in date-like elements, parsed with the source locale (naive wall clock).
+        """Datetimes the page shows (naive wall clock, or aware when the text fixes the instant)."""
+        return [shown.value for shown in self._shown(clocks)]
+
+    def _shown(self, clocks: set[tuple[int, int]] | None = None) -> list[Shown]:
+        """Date text the page shows in date-like elements, in document order.
 
         With ``clocks``, only texts showing one of those hh:mm times are parsed (what a cross-check needs; it
-        keeps dateparser, the slow part, off most pages).
+        keeps date parsing off most pages).
         """
-        locale = self.source.locale if self.source else "ar"
-        shown: list[datetime] = []
+        locale = self.locale
+        shown: list[Shown] = []
         body = self.page.body
         if body is None:
             return shown
-        seen = 0
         texts: set[str] = set()
         candidates = [el for el, attrs in self._attributed if _DATE_ATTR.search(attrs)]
-        candidates += body.iter("time")
+        candidates += self.page.index.times
         for el in candidates:
             if el.tag in NON_CONTENT_TAGS:
                 continue
+            raw = "".join(el.itertext())
+            if clocks is not None and ":" not in raw:
+                continue
+            if len(raw) > 1000 or (clocks is not None and not clocks.intersection(clock_times(raw))):
+                continue  # a container, not a date label; or not the time being checked
             text = text_of(el)
-            if not text or len(text) > 80 or not re.search(r"[0-9٠-٩]", text):
+            if not text or len(text) > 80:
                 continue
             if clocks is not None and not clocks.intersection(clock_times(text)):
                 continue
             if text in texts:
                 continue
             texts.add(text)
-            parsed = parse_date_text(text, locale, self.fetched_at)
+            parsed = parse_shown_date(text, locale, self.fetched_at, self.zone)
             if parsed is not None:
-                shown.append(parsed)
-                self._shown_raw[parsed] = text
-            seen += 1
-            if seen >= 12:
+                shown.append(Shown(parsed.value, parsed.has_time, text, el))
+            if len(texts) >= 12:
                 break
         return shown
 
     def _pick(self, candidates: list[tuple[str, str]]) -> list[MachineDate]:
         tz = self.zone
-        return [d for d in (parse_machine_date(raw, tz, origin) for raw, origin in candidates) if d is not None]
+        out = []
+        for raw, origin in candidates:
+            date = parse_machine_date(raw, tz, origin)
+            if date is None and raw and _ARABIC_TEXT.search(raw):
+                # Some CMSs put the displayed Arabic date into article:published_time.
+                shown = parse_shown_date(raw, self.locale, self.fetched_at, tz)
+                if shown is not None:
+                    value = shown.value
+                    date = MachineDate(localize(value, tz), raw.strip(), shown.has_time, value.tzinfo is not None,
+                                       origin + " (text)")
+            if date is not None:
+                out.append(date)
+        # A naive date that shows the same wall clock as a date with an offset is that date ("17:49" beside
+        # "17:49:09Z"): it takes that offset instead of the source's zone.
+        zoned = [d for d in out if d.has_zone and d.has_time]
+        for i, date in enumerate(out):
+            if date.has_zone or not date.has_time:
+                continue
+            clock = date.value.replace(tzinfo=None)
+            for other in zoned:
+                if same_minute(other.value.replace(tzinfo=None), clock):
+                    out[i] = MachineDate(clock.replace(tzinfo=other.value.tzinfo), date.raw, True, False, date.origin)
+                    break
+        return out
 
     def published(self) -> MachineDate | None:
         if self._published_done:
@@ -457,7 +530,7 @@ class GenericExtractor:
                 day = chosen.value.date()
                 chosen = next((d for d in dates[1:] if d.has_time and d.value.astimezone(
                     chosen.value.tzinfo).date() == day), chosen)
-            if chosen.says_utc and chosen.has_time and self.source is not None and \
+            if chosen.says_utc and chosen.has_time and self.knows_zone and \
                     self.zone.utcoffset(chosen.value.replace(tzinfo=None)):
                 utc_clock = chosen.value
                 local_clock = chosen.value.astimezone(self.zone)
@@ -484,25 +557,41 @@ class GenericExtractor:
         return year, month, day
 
     def _published_from_text(self) -> MachineDate | None:
+        """The publication date from the date text the page shows, when no markup has one.
+
+        A page-header "today" date is never the publication date: dates in a header, navigation or top bar are
+        skipped, as is a date with no time that falls on the fetch day above the headline. Of the rest, one that
+        agrees with a date in the URL (when the URL has one) and shows a time of day wins, else the first.
+        """
         url_date = self._url_date()
-        for shown in self._shown_dates():
-            if url_date and (shown.year, shown.month, shown.day) != url_date:
-                continue  # the page shows some other day (a header "today" date): not the publication date
-            value = shown if shown.tzinfo is not None else shown.replace(tzinfo=self.zone)
-            raw = self._shown_raw.get(shown, shown.isoformat())
-            return MachineDate(value, raw, True, shown.tzinfo is not None, "text")
-        return None
+        fetched_day = self.fetched_at.astimezone(self.zone).date() if self.fetched_at is not None and \
+            self.fetched_at.tzinfo is not None else None
+        headline = next(self.page.tree.iter("h1"), None)
+        order = {el: i for i, el in enumerate(self.page.tree.iter())} if headline is not None else {}
+        kept: list[Shown] = []
+        for shown in self._shown():
+            value = shown.value
+            if url_date and (value.year, value.month, value.day) != url_date:
+                continue  # the page shows some other day: not the publication date
+            if _in_page_chrome(shown.element):
+                continue
+            above_title = headline is not None and order.get(shown.element, 0) < order[headline]
+            if above_title and not shown.has_time and (fetched_day is None or value.date() == fetched_day):
+                continue  # a "today" date over the page, or an undated label: not this article's date
+            kept.append(shown)
+        if not kept:
+            return None
+        best = next((s for s in kept if s.has_time), kept[0])
+        value = best.value if best.value.tzinfo is not None else localize(best.value, self.zone)
+        return MachineDate(value, best.text, best.has_time, best.value.tzinfo is not None, "text")
 
     def modified(self) -> MachineDate | None:
         dates = self._pick(self._modified_candidates())
         if not dates:
             return None
         published = self.published()
-        if published is not None:
-            if self._published_corrected:
-                return None  # the markup's clock was wrong for publication; its modified time is unverified
-            if any((d.value - published.value).total_seconds() < -60 for d in dates if d.has_time):
-                return None  # a modification before publication: the page's modified data is not reliable
+        if published is not None and self._published_corrected:
+            return None  # the markup's clock was wrong for publication; its modified time is unverified
         first = dates[0]
         for other in dates[1:]:
             if first.has_time and other.has_time:
@@ -521,10 +610,17 @@ class GenericExtractor:
         text = _BYLINE_PREFIX.sub("", text).strip(" ،,:-–|@")
         if not text or _URLISH.search(text) or len(text) > 60 or len(text.split()) > 7:
             return None
+        person, place, agency = split_byline(text, lambda part: self._is_site_name(part, names))
+        if place and self._byline_dateline is None:
+            self._byline_dateline = place
+        if agency and self._byline_agency is None and not self._is_site_name(text, names):
+            self._byline_agency = agency  # (the site itself as author, e.g. Sputnik on Sputnik, credits nobody)
         folded = fold_for_compare(text)
         if folded in _AGENCIES or folded in names:
-            return None  # an agency, the site itself, or (see authors) the section
-        return text
+            return None  # a placeholder ("المحرر"), the site itself, or (see authors) the section
+        if person is None or self._is_site_name(person, names):
+            return None  # a dateline ("(أبوظبي - البيان)") or an agency: kept in their own fields
+        return person
 
     def _author_sources(self):
         page = self.page
@@ -536,7 +632,7 @@ class GenericExtractor:
         dom = []
         body = page.body
         if body is not None:
-            for el in body.xpath('.//*[@itemprop="author"] | .//*[@rel="author"]'):
+            for el in page.index.having("itemprop", "author") + page.index.having("rel", "author"):
                 name_el = el.find('.//*[@itemprop="name"]')
                 dom.append(name_el.get("content") or text_of(name_el) if name_el is not None else text_of(el))
             for el, attrs in self._attributed:
@@ -559,6 +655,11 @@ class GenericExtractor:
         return False
 
     def authors(self) -> list[str]:
+        if self._authors is None:
+            self._authors = self._find_authors()
+        return list(self._authors)
+
+    def _find_authors(self) -> list[str]:
         names = self.site_names()
         # A byline box often holds the section link too ("منوعات"): a section or tag is not a person.
         names |= {fold_for_compare(x) for x in [self.section(), *self.tags()] if x}
@@ -572,6 +673,24 @@ class GenericExtractor:
             if found:
                 return found
         return []
+
+    def agency(self) -> str | None:
+        """The agency the article credits: at the opening of the body, in the byline, or at the end of the body."""
+        paragraphs = self.body_paragraphs()
+        _place, agency = lead_credit(paragraphs[0] if paragraphs else None)
+        if agency is None:
+            self.authors()
+            agency = self._byline_agency
+        return agency or trailing_credit(paragraphs)
+
+    def dateline(self) -> str | None:
+        """The place the story is filed from: the opening of the body, else the byline."""
+        paragraphs = self.body_paragraphs()
+        place, _agency = lead_credit(paragraphs[0] if paragraphs else None)
+        if place is None:
+            self.authors()
+            place = self._byline_dateline
+        return place
 
     def section(self) -> str | None:
         for obj in self.article_objects:
@@ -608,7 +727,7 @@ class GenericExtractor:
             if not raw:
                 raw = page.meta_all(key)
         if not raw:
-            raw = [text_of(a) for a in page.tree.xpath('//a[contains(concat(" ", @rel, " "), " tag ")]')]
+            raw = [text_of(a) for a in page.index.having("rel", "tag") if a.tag == "a"]
         tags: list[str] = []
         for value in raw:
             parts = re.split(r"\s*[,،;]\s*", value) if len(raw) == 1 or "," in value or "،" in value else [value]
@@ -620,31 +739,46 @@ class GenericExtractor:
 
     # -- body -------------------------------------------------------------------------------------------------
 
+    def body_container(self):
+        """(the element that holds the article text, its score): the site's ``BODY_XPATH`` when it matches one
+        element with text, else the generic scoring."""
+        if self.BODY_XPATH:
+            found = _site_xpath(self.BODY_XPATH)(self.page.tree)
+            if len(found) == 1:
+                length = _text_len(found[0])
+                if length >= _MIN_BODY_CHARS:
+                    return found[0], length
+        return self._score_containers()
+
     def _score_containers(self):
         body = self.page.body
         if body is None:
             return None, 0
         scores: dict = {}
 
-        def walk(el) -> None:
+        def walk(el, root: bool = False) -> None:
+            # ``own``: the text directly in ``el`` (its text and its non-block children's tails): a <br> run.
+            own = 0 if root or el.tag in INLINE_TAGS else len((el.text or "").strip())
             for child in el:
-                if not isinstance(child.tag, str) or child.tag in _STRUCTURE_SKIP or is_boilerplate(child):
+                tag = child.tag
+                if not isinstance(tag, str):
                     continue
-                if child.tag in BLOCK_TAGS:
-                    text = text_of(child)
-                    if len(text) >= 20:
-                        links = sum(len(text_of(a)) for a in child.iter("a"))
-                        if links < 0.6 * len(text):
-                            scores[el] = scores.get(el, 0) + len(text)
+                if tag not in BLOCK_TAGS and child.tail:
+                    own += len(child.tail.strip())
+                if tag in _STRUCTURE_SKIP or is_boilerplate(child):
                     continue
-                direct = (child.text or "").strip() if child.tag not in INLINE_TAGS else ""
-                own = len(direct) + sum(len((g.tail or "").strip()) for g in child
-                                        if isinstance(g.tag, str) and g.tag not in BLOCK_TAGS)
-                if own >= 40:
-                    scores[child] = scores.get(child, 0) + own
+                if tag in BLOCK_TAGS:
+                    length = _text_len(child)
+                    if length >= 20:
+                        links = sum(_text_len(a) for a in child.iter("a"))
+                        if links < 0.6 * length:
+                            scores[el] = scores.get(el, 0) + length
+                    continue
                 walk(child)
+            if own >= 40 and not root:
+                scores[el] = scores.get(el, 0) + own
 
-        walk(body)
+        walk(body, root=True)
         if not scores:
             return None, 0
         best = max(scores, key=scores.get)
@@ -699,7 +833,7 @@ class GenericExtractor:
     def body_paragraphs(self) -> list[str]:
         if self._body_cache is not None:
             return self._body_cache[0]
-        container, score = self._score_containers()
+        container, score = self.body_container()
         paragraphs: list[str] = []
         if container is not None and score >= _MIN_BODY_CHARS:
             paragraphs = self._lead_blocks(container) + self._blocks(container)
@@ -720,13 +854,13 @@ class GenericExtractor:
         return paragraphs
 
     def _trafilatura_paragraphs(self) -> list[str]:
-        from copy import deepcopy
-
+        import lxml.html
         from trafilatura import bare_extraction  # the slow last resort: import only when needed
 
         try:
             # Explicit date parameters: by default trafilatura reads the clock even when no metadata is wanted.
-            result = bare_extraction(deepcopy(self.page.tree), url=self.page.url, with_metadata=False,
+            tree = lxml.html.document_fromstring(etree.tostring(self.page.tree, encoding=str))
+            result = bare_extraction(tree, url=self.page.url, with_metadata=False,
                                      include_comments=False, include_tables=False,
                                      date_extraction_params=_TRAFILATURA_DATE_PARAMS)
         except Exception:  # noqa: BLE001  trafilatura fails on odd trees; then there is simply no fallback text
@@ -813,6 +947,8 @@ class GenericExtractor:
             tags=self.tags(),
             language=self.language(title, body),
             images=self.images(),
+            agency=self.agency(),
+            dateline=self.dateline(),
             title_norm=normalize_for_search(title),
             body_norm=normalize_for_search(body),
             extractor=self.name,
@@ -820,6 +956,43 @@ class GenericExtractor:
             source=self.source.key if self.source else None,
             fetched_at=self.fetched_at,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A date the page shows: the parsed value, whether it has a time of day, its text and its element."""
+
+    value: datetime
+    has_time: bool
+    text: str
+    element: object
+
+
+_CHROME_CLASS = re.compile(r"(?:^|[\s_\-])(?:header|top-?bar|topbar|navbar|masthead|today|site-date|current-date)"
+                           r"(?:$|[\s_\-])", re.IGNORECASE)
+
+
+def _in_page_chrome(el) -> bool:
+    """True inside the page's header, navigation or top bar (where sites print today's date)."""
+    for node in [el, *el.iterancestors()]:
+        if node.tag in ("header", "nav"):
+            return True
+        if _CHROME_CLASS.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+    return False
+
+
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=256)
+def _site_xpath(expression: str) -> etree.XPath:
+    return etree.XPath(expression)
+
+
+def _text_len(el) -> int:
+    """Length of an element's rendered text (whitespace collapsed): a cheap measure for scoring containers."""
+    return len(_SPACES.sub(" ", "".join(el.itertext())).strip())
 
 
 def _inline(el, parts: list[str]) -> None:
@@ -845,10 +1018,10 @@ def extract(html: bytes | str, url: str, fetched_at: datetime | None = None,
     Raises :class:`NotHtml` for binary or non-HTML payloads, :class:`EmptyPage` for an empty page and
     :class:`NoArticle` for HTML with neither a title nor body text.
     """
-    from .sites import extractor_for
+    from .sites import REGISTRY
 
     text = to_text(html)
     if not text.strip():
         raise EmptyPage("the page is empty")
     page = Page.parse(text, url)
-    return extractor_for(page.host)(page, fetched_at, source).article()
+    return REGISTRY.extractor_for(page, fetched_at)(page, fetched_at, source).article()

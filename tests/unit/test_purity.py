@@ -44,11 +44,12 @@ _EXEMPT = {"dateparser.conf", "dateparser.utils.strptime"}
 def no_clock(monkeypatch):
     """Make every way of reading the current time raise, in transforms and the libraries it calls."""
     import dateparser  # noqa: F401  (import first: importing is allowed to look at the clock)
+    import hijridate  # noqa: F401
     import trafilatura  # noqa: F401
 
     # time.time itself stays: C datetime.today() calls it, so the exempt module below would trip it.
     # transforms' own source is checked for time.time( by test_transforms_imports_no_framework.
-    prefixes = ("transforms", "dateparser", "trafilatura", "htmldate", "courlan", "justext", "dateutil")
+    prefixes = ("transforms", "dateparser", "trafilatura", "htmldate", "courlan", "justext", "dateutil", "hijridate")
     for name, module in list(sys.modules.items()):
         if module is None or not name.startswith(prefixes) or name in _EXEMPT:
             continue
@@ -78,6 +79,14 @@ def test_extract_never_reads_the_clock(no_clock) -> None:
             "</div></div></body></html>")
     article = extract(html, "https://example.com/2021/8/3/x", source=SOURCES["lbcgroup.tv"])
     assert article.published_at is not None and article.published_at.date().isoformat() == "2021-08-03"
+    # Hijri and relative dates: hijridate converts, and "منذ" counts from the fetch time, never the clock.
+    fetched = datetime(2024, 1, 28, 9, 0, tzinfo=dt_module.UTC)
+    hijri = extract(html.replace("نشر في 3 آب 2021", "15 رجب 1445"), "https://example.com/a", fetched,
+                    SOURCES["alyaum.com"])
+    assert hijri.published_at.date().isoformat() == "2024-01-27"
+    relative = extract(html.replace("نشر في 3 آب 2021", "منذ 3 ساعات"), "https://example.com/b", fetched,
+                       SOURCES["alyaum.com"])
+    assert relative.published_at == datetime(2024, 1, 28, 6, 0, tzinfo=dt_module.UTC)
 
 
 def test_leap_day_does_not_depend_on_the_current_year() -> None:

@@ -13,6 +13,7 @@ from functools import cache
 import pytest
 
 from transforms import Article, extract
+from transforms.sites import REGISTRY
 
 from .fixtures import SOURCES, load_truth, page_bytes, page_id
 
@@ -100,7 +101,7 @@ def test_record_shape(index: int) -> None:
     assert article.url == record["url"]
     assert article.canonical_url.startswith("http")
     assert article.source == record["site"]
-    assert article.extractor_version and article.extractor == "generic"
+    assert article.extractor_version and article.extractor == REGISTRY.for_host(record["site"]).name
     assert "\n\n" in article.body  # paragraphs, not one blob
     for when in (article.published_at, article.modified_at):
         assert when is None or when.tzinfo is not None
