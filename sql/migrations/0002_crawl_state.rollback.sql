@@ -1,0 +1,2 @@
+DROP VIEW IF EXISTS v_url_outcomes;
+DROP TABLE IF EXISTS url_outcomes, http_validators;
