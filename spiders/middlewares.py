@@ -1,4 +1,5 @@
-"""Downloader middlewares: retries with exponential backoff, and Retry-After for 429 and 503.
+"""Downloader middlewares: staying on the allowed domains after redirects, retries with exponential backoff,
+and Retry-After for 429 and 503.
 
 404 and 410 are never retried (they are not in RETRY_HTTP_CODES). A Retry-After longer than
 ``AKHBAR_MAX_RETRY_AFTER`` seconds is not waited for: the response goes to the spider, which records the URL
@@ -10,7 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from urllib.parse import urlsplit
+
 from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
@@ -53,7 +57,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         if response.status in (429, 503):
             wait = retry_after_seconds(response.headers.get(b"Retry-After"))
             if wait is not None and wait > self.max_retry_after:
-                response.meta["akhbar_retry_after"] = wait
+                request.meta["akhbar_retry_after"] = wait
                 return response
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
@@ -80,3 +84,29 @@ class RetryWaitMiddleware:
             from twisted.internet.task import deferLater
 
             await maybe_deferred_to_future(deferLater(reactor, wait, lambda: None))
+
+
+class StayOnSiteMiddleware:
+    """Refuses a request outside the spider's allowed domains, including one a redirect leads to.
+
+    The spider's requests carry ``dont_filter`` (it deduplicates by URL key itself, and a request Scrapy drops
+    silently would lose its outcome), which also switches off Scrapy's own offsite check; this one raises
+    IgnoreRequest in the downloader, so the request's errback records the URL as offsite.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_request(self, request):
+        domains = getattr(self.crawler.spider, "allowed_domains", None)
+        if not domains or "robots.txt" in request.url.rsplit("/", 1)[-1]:
+            return None
+        host = (urlsplit(request.url).hostname or "").lower()
+        if any(host == d or host.endswith("." + d) for d in domains):
+            return None
+        how = " after a redirect from " + request.meta["redirect_urls"][0] if request.meta.get("redirect_urls") else ""
+        raise IgnoreRequest(f"Filtered offsite request to {host!r}{how}")

@@ -35,6 +35,7 @@ AKHBAR_RETRY_BACKOFF_MAX = 60.0
 AKHBAR_MAX_RETRY_AFTER = 120.0
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.RetryWaitMiddleware": 40,
+    "spiders.middlewares.StayOnSiteMiddleware": 55,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.middlewares.BackoffRetryMiddleware": 550,
 }

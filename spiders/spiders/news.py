@@ -349,7 +349,7 @@ class NewsSpider(scrapy.Spider):
         elif status >= 400:
             outcome, detail = "http_4xx", f"HTTP {status}"
         elif body and looks_binary(body, content_type):
-            outcome, detail = "not_html", content_type or "binary body"
+            outcome, detail = "not_html", f"binary body served as {content_type}" if content_type else "binary body"
         else:
             outcome = "fetched"
             if response.meta.get("akhbar_revision"):
