@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-
 from urllib.parse import urlsplit
 
 from scrapy import Request
-from scrapy.exceptions import IgnoreRequest
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 
@@ -104,9 +103,9 @@ class StayOnSiteMiddleware:
     def process_request(self, request):
         domains = getattr(self.crawler.spider, "allowed_domains", None)
         if not domains or "robots.txt" in request.url.rsplit("/", 1)[-1]:
-            return None
+            return
         host = (urlsplit(request.url).hostname or "").lower()
         if any(host == d or host.endswith("." + d) for d in domains):
-            return None
+            return
         how = " after a redirect from " + request.meta["redirect_urls"][0] if request.meta.get("redirect_urls") else ""
         raise IgnoreRequest(f"Filtered offsite request to {host!r}{how}")
