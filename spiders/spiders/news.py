@@ -21,23 +21,19 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
-from scrapy.linkextractors import LinkExtractor
-from scrapy.utils.gz import gunzip
-from scrapy.utils.sitemap import Sitemap
 
 from akhbar import db
 from akhbar.config import load_settings
 from akhbar.sources import get_source
+from spiders.discovery import feed_entries, listing_links, parse_time, sitemap_document
 from spiders.items import RawPage, UrlOutcome
 from spiders.state import CrawlState
 from transforms.urls import url_key
 
-NEWS_NS = "http://www.google.com/schemas/sitemap-news/"
 # Status codes the spider handles itself (redirects stay with RedirectMiddleware).
 ERROR_CODES = list(range(400, 600))
 BLOCKED_CODES = {403, 429}
@@ -51,42 +47,6 @@ _STRONG_BLOCK = re.compile(
 # Captcha widgets also sit in comment forms of real articles, so they only count on a small page.
 _WEAK_BLOCK = re.compile(rb"captcha|cf-turnstile", re.IGNORECASE)
 _SMALL_PAGE = 20_000
-
-
-class NewsSitemap(Sitemap):
-    """Scrapy's Sitemap parser, also keeping the Google News fields (``news:publication_date``,
-    ``news:title``), which its generic element walk drops because they are nested."""
-
-    __slots__ = ()
-
-    def _process_sitemap_element(self, elem):
-        news = {}
-        for el in elem.iter():
-            tag = el.tag if isinstance(el.tag, str) else ""
-            if tag.startswith("{" + NEWS_NS):
-                name = tag.rpartition("}")[2]
-                if name in ("publication_date", "title") and el.text:
-                    news["news_" + name] = el.text.strip()
-        entry = super()._process_sitemap_element(elem)
-        if entry is not None:
-            entry.pop("news", None)
-            entry.update(news)
-        return entry
-
-
-def parse_time(text: str | None) -> datetime | None:
-    """A sitemap (W3C/ISO 8601) or feed (RFC 822) date as an aware datetime, or None."""
-    if not text:
-        return None
-    text = text.strip()
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def classify_failure(failure) -> tuple[str, str]:
@@ -237,35 +197,16 @@ class NewsSpider(scrapy.Spider):
                                    modified.decode("latin-1") if modified else None, response.status, now)
         yield self._outcome(url, key, kind, "fetched", None, response.status, meta.get("akhbar_via"))
         if kind == "feed":
-            entries = self._feed_entries(response)
+            entries = feed_entries(response)
         elif kind == "sitemap":
             entries = yield from self._sitemap_entries(response)
         else:
             entries = self._listing_entries(response)
         yield from self._schedule(entries, via=url)
 
-    def _feed_entries(self, response) -> list[tuple[str, datetime | None]]:
-        """(url, lastmod) of each RSS 2.0 item or Atom entry; Atom's <updated> counts as lastmod."""
-        entries = []
-        for item in response.xpath("//*[local-name()='item']"):
-            link = item.xpath("./*[local-name()='link']/text()").get() or item.xpath(
-                "./*[local-name()='guid'][not(@isPermaLink='false')]/text()").get()
-            if link:
-                entries.append((response.urljoin(link.strip()), None))
-        for entry in response.xpath("//*[local-name()='entry']"):
-            link = (entry.xpath("./*[local-name()='link'][@rel='alternate']/@href").get()
-                    or entry.xpath("./*[local-name()='link'][not(@rel)]/@href").get())
-            if link:
-                updated = entry.xpath("./*[local-name()='updated']/text()").get()
-                entries.append((response.urljoin(link.strip()), parse_time(updated)))
-        return entries
-
     def _sitemap_entries(self, response):
         """Page entries of a urlset; for a sitemap index, requests for the child sitemaps that changed."""
-        body = response.body
-        if body[:2] == b"\x1f\x8b":
-            body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
-        sitemap = NewsSitemap(body)
+        sitemap = sitemap_document(response.body, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         if sitemap.type == "sitemapindex":
             for entry in sitemap:
                 child = response.urljoin(entry["loc"])
@@ -291,8 +232,7 @@ class NewsSpider(scrapy.Spider):
 
     def _listing_entries(self, response) -> list[tuple[str, None]]:
         pattern = self.source.link_pattern or "|".join(self.source.article_patterns)
-        links = LinkExtractor(allow=pattern, unique=True).extract_links(response)
-        return [(link.url, None) for link in links]
+        return [(link, None) for link in listing_links(response, pattern)]
 
     def _schedule(self, entries, via: str):
         """Outcomes for URLs not to fetch, requests for the rest. One database query for the whole batch."""
