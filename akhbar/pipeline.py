@@ -113,6 +113,11 @@ def crawl(settings: Settings, run_id: int, scrapy_settings: dict | None = None) 
         cur.execute(db.query("raw_pages_seen_in_run"), {"run_id": run_id})
         new_pages, seen_pages = cur.fetchone()
         crawl_stats = _get_run(url, run_id)["stats"].get("crawl", {})
+        if crawl_stats.get("write_error"):
+            error = f"crawl of {run['source_key']} could not store pages: {crawl_stats['write_error']}"
+            _run_status(cur, run_id, "failed", {}, error[:2000])
+            cur.connection.commit()
+            raise CrawlFailed(error)
         outcomes = crawl_stats.get("outcomes", {})
         counts = {"pages_fetched": seen_pages, "pages_new": new_pages,
                   "urls_discovered": crawl_stats.get("urls_discovered", 0),

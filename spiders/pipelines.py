@@ -1,15 +1,20 @@
 """Item pipeline: write fetched pages to ``raw_pages`` and every URL's outcome to ``url_outcomes``, in batches.
 
 Pages are buffered and written together (one transaction per batch, not per page): a batch is flushed when it
-holds ``AKHBAR_RAW_BATCH_SIZE`` pages or ``AKHBAR_RAW_BATCH_BYTES`` of bodies, and when the spider closes. At
-close the run's counts (outcomes per URL kind, pages stored) go into ``crawl_runs.stats``.
+holds ``AKHBAR_RAW_BATCH_SIZE`` pages or ``AKHBAR_RAW_BATCH_BYTES`` of bodies, and when the spider closes.
+Batches are written by one writer thread, in order, so the reactor keeps downloading while PostgreSQL works;
+when more than a few batches wait, the crawl waits for the writer. At close the run's counts (outcomes per
+URL kind, pages stored) go into ``crawl_runs.stats``; a failed write is recorded there as ``write_error``
+and fails the crawl step.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import psycopg2
@@ -19,6 +24,9 @@ from akhbar import db
 from akhbar.config import load_settings
 from spiders.items import UrlOutcome
 from transforms.urls import url_key
+
+log = logging.getLogger(__name__)
+MAX_QUEUED_BATCHES = 4
 
 
 class RawPagePipeline:
@@ -32,6 +40,9 @@ class RawPagePipeline:
         self.page_bytes = 0
         self.outcomes: dict[tuple[str, str], tuple] = {}
         self.counts = Counter(stored_new=0, stored_unchanged=0, fetch_errors=0, batches=0)
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="akhbar-raw-writer")
+        self.queued: list[Future] = []
+        self.write_error: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -74,11 +85,28 @@ class RawPagePipeline:
                       page["crawl_run_id"], page["fetched_at"])
 
     def flush(self) -> None:
+        """Hand the buffered rows to the writer thread."""
         if not self.pages and not self.outcomes:
             return
+        pages, outcomes = self.pages, self.outcomes
+        self.pages, self.page_bytes, self.outcomes = [], 0, {}
+        self.queued = [f for f in self.queued if not f.done() or self._check(f)]
+        while len(self.queued) >= MAX_QUEUED_BATCHES:  # back-pressure: PostgreSQL sets the pace
+            self._check(self.queued.pop(0), wait=True)
+        self.queued.append(self.writer.submit(self._write, pages, outcomes))
+
+    def _check(self, future: Future, wait: bool = False) -> bool:
+        try:
+            future.result(timeout=None if wait else 0)
+        except Exception as exc:  # noqa: BLE001 (kept and reported at close; the crawl step then fails)
+            log.error("writing raw pages failed: %s", exc)
+            self.write_error = self.write_error or f"{exc.__class__.__name__}: {exc}"[:500]
+        return False
+
+    def _write(self, pages: list[tuple], outcomes: dict) -> None:
         # Within one statement a (url_key, body) pair may appear once: keep the first of any repeats.
         unique: dict[tuple[str, str], tuple] = {}
-        for row in self.pages:
+        for row in pages:
             unique.setdefault((row[4], row[10]), row)
         with self.conn, self.conn.cursor() as cur:
             if unique:
@@ -87,10 +115,9 @@ class RawPagePipeline:
                 new = sum(1 for (flag,) in inserted if flag)
                 self.counts["stored_new"] += new
                 self.counts["stored_unchanged"] += len(inserted) - new
-            if self.outcomes:
-                db.execute_values(cur, "upsert_url_outcomes", list(self.outcomes.values()), page_size=1000)
+            if outcomes:
+                db.execute_values(cur, "upsert_url_outcomes", list(outcomes.values()), page_size=1000)
         self.counts["batches"] += 1
-        self.pages, self.page_bytes, self.outcomes = [], 0, {}
 
     def close_spider(self):
         if self.conn is None:
@@ -103,10 +130,18 @@ class RawPagePipeline:
                           "no response before the crawl stopped", None, via, None, spider.crawl_run_id, now)
             spider.count_outcome("page", "network_error")
         self.flush()
+        for future in self.queued:
+            self._check(future, wait=True)
+        self.writer.shutdown(wait=True)
         run_id = getattr(spider, "crawl_run_id", None)
         if run_id is not None:
             stats = dict(self.counts)
+            if self.write_error:
+                stats["write_error"] = self.write_error
             stats.update(spider.run_counts())
+            started = self.crawler.stats.get_value("start_time")
+            if started is not None:
+                stats["elapsed_s"] = round((datetime.now(UTC) - started).total_seconds(), 3)
             with self.conn, self.conn.cursor() as cur:
                 cur.execute(db.query("record_crawl_stats"), (json.dumps(stats), run_id))
         self.conn.close()
