@@ -9,8 +9,9 @@ anything else to the demo pages. Each mirror source publishes its discovery docu
   monthly sitemap carrying ``lastmod``.
 - ``bench.localhost``: a sitemap of :data:`BENCH_PAGES` small article pages, for ``bench/crawl.py``.
 - ``elsewhere.localhost``: a site outside every source's allowed domains (the target of an offsite redirect).
-- ``control.localhost``: ``/log`` (every request served, as JSON), ``/reset``, and ``/bump?host=&path=``, which
-  publishes a new revision of a page (new body, newer ``lastmod``, new ETag on the documents that list it).
+- ``control.localhost``: ``/log`` (every request served, as JSON), ``/reset``, ``/bump?host=&path=``, which
+  publishes a new revision of a page (new body, newer ``lastmod``, new ETag on the documents that list it), and
+  ``/publish?path=&lastmod=``, which adds an entry to khaleej's monthly sitemap.
 
 Feeds, sitemaps and listing pages answer conditional GET (ETag and Last-Modified, 304 when unchanged).
 """
@@ -83,8 +84,10 @@ class MirrorState:
     hits: dict[tuple[str, str], int] = field(default_factory=dict)
     revisions: dict[tuple[str, str], tuple[int, datetime]] = field(default_factory=dict)
     log: list[dict] = field(default_factory=list)
+    published: dict[str, datetime] = field(default_factory=dict)  # extra monthly sitemap entries
 
     def reset(self) -> None:
+        self.published.clear()
         self.hits.clear()
         self.revisions.clear()
         self.log.clear()
@@ -177,6 +180,7 @@ class Mirror:
         base = self.state.base("khaleej.localhost")
         defaults = {"/2026/01/08/article-3002": PUBLISHED, "/2026/01/07/article-3003": PUBLISHED - timedelta(days=1),
                     "/2020/03/17/article-0001": OLD}
+        defaults.update(self.state.published)
         urls = "".join(f"<url><loc>{base}{p}</loc><lastmod>{self.lastmod('khaleej.localhost', p, d).isoformat()}"
                        "</lastmod></url>\n" for p, d in defaults.items())
         return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
@@ -245,6 +249,10 @@ class Mirror:
                 target = (args["host"][0], args["path"][0])
                 rev, _ = state.revision(*target)
                 state.revisions[target] = (rev + 1, datetime.now(UTC).replace(microsecond=0))
+                return send(200, b"ok", "text/plain")
+            if path == "/publish":
+                args = parse_qs(urlsplit(request.uri.decode("ascii")).query)
+                state.published[args["path"][0]] = datetime.fromisoformat(args["lastmod"][0])
                 return send(200, b"ok", "text/plain")
             return send(404, b"not found", "text/plain")
 
@@ -320,7 +328,8 @@ class Mirror:
 
                 reactor.callLater(SLOW_SECONDS, later)
                 return server.NOT_DONE_YET
-        if (host == "masr.localhost" and path in MASR_PAGES) or (host == "khaleej.localhost" and path in KHALEEJ_PAGES):
+        if (host == "masr.localhost" and path in MASR_PAGES) or (
+                host == "khaleej.localhost" and (path in KHALEEJ_PAGES or path in state.published)):
             return send(200, self.article_body(host, path))
         if host == "sham.localhost" and path.startswith("/news/"):
             return send(200, self.article_body(host, path))

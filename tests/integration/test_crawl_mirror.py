@@ -105,11 +105,17 @@ def crawls(pg_url, tmp_path_factory):
         out["second"] = _crawl_all(settings)
         out["second_log"] = _control(site, "/log")
         out["raw_pages_after_second"] = _rows(pg_url, "SELECT url_key, body_sha256 FROM raw_pages ORDER BY 1, 2")
-        # A new revision of one article: its sitemap lastmod moves past the stored fetch.
+        # A new revision of one article: its sitemap lastmod moves past the stored fetch. And an old article
+        # appears in the sitemap: an incremental run takes only recent entries.
         time.sleep(1.1)
         _control(site, "/bump?host=khaleej.localhost&path=/2026/01/07/article-3003")
+        _control(site, "/publish?path=/2019/05/01/article-0002&lastmod=2019-05-01T08:00:00%2B00:00")
         run_id = pipeline.start_run(settings, "mirror_khaleej")
         out["third"] = pipeline.crawl(settings, run_id)
+        out["third_outcomes"] = dict(_rows(
+            pg_url, "SELECT url_key, outcome || coalesce(': ' || detail, '') FROM url_outcomes"
+                    " WHERE last_crawl_run_id = %s AND kind = 'page'", (run_id,)))
+        out["old_key"] = url_key(f"http://khaleej.localhost:{site.port}/2019/05/01/article-0002")
         out["third_revisions"] = _rows(pg_url, "SELECT url_key, count(*) FROM raw_pages GROUP BY 1 HAVING count(*) > 1")
         out["runs"] = _rows(pg_url, "SELECT id, source_key, stats FROM crawl_runs ORDER BY id")
     return out
@@ -189,7 +195,7 @@ def test_second_crawl_downloads_nothing_again(crawls):
 
 def test_sitemap_lastmod_newer_than_the_stored_fetch_is_a_new_revision(crawls):
     third = crawls["third"]
-    assert third["outcomes"] == {"fetched": 1, "already_had": 2}
+    assert third["outcomes"] == {"fetched": 1, "already_had": 2, "deferred": 1}
     assert third["pages_new"] == 1
     revised = crawls["key"][("khaleej.localhost", "/2026/01/07/article-3003")]
     assert crawls["third_revisions"] == [(revised, 2)]
@@ -203,3 +209,10 @@ def test_crawl_runs_keep_the_counts(crawls):
     assert first_masr["urls_discovered"] == 19
     assert first_masr["outcomes"]["blocked"] == 3
     assert first_masr["crawl"]["batches"] >= 1
+
+
+def test_an_incremental_run_takes_only_recent_sitemap_entries(crawls):
+    outcomes = crawls["third_outcomes"]
+    assert outcomes[crawls["old_key"]] == "deferred: lastmod older than 3 days on an incremental run"
+    # On the first (full) run the 2020 article was taken.
+    assert crawls["outcomes"][crawls["key"][("khaleej.localhost", "/2020/03/17/article-0001")]][0] == "fetched"
