@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lock lint clean-demo
+.PHONY: demo test install lock lint clean-demo bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Crawl speed with storage on vs a bare Scrapy crawl (needs PostgreSQL at 127.0.0.1:5432, like the tests).
+bench: $(STAMP)
+	$(BIN)/python bench/crawl.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
