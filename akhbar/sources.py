@@ -46,6 +46,8 @@ class Source:
     link_pattern: str | None = None
     article_patterns: tuple[str, ...] = ()
     sitemap_recent_days: int = 3
+    download_timeout: float | None = None  # seconds; None: AKHBAR_DOWNLOAD_TIMEOUT
+    download_maxsize: int | None = None  # bytes; None: AKHBAR_DOWNLOAD_MAXSIZE
     notes: str = ""
     _compiled: tuple = field(default=(), repr=False, compare=False)
 
@@ -87,6 +89,8 @@ _OPTIONAL = {
     "link_pattern": (str, None),
     "article_patterns": (list, []),
     "sitemap_recent_days": (int, 3),
+    "download_timeout": ((int, float), None),
+    "download_maxsize": (int, None),
     "notes": (str, ""),
 }
 _URL_LISTS = ("feeds", "sitemaps", "news_sitemaps", "listing_pages")
@@ -114,6 +118,9 @@ def _check(where: str, values: dict) -> None:
         raise RegistryError(f"{where}: schedule must be a cron expression or a preset like @hourly (got {schedule!r})")
     if values["download_delay"] < 0 or values["concurrency_per_domain"] < 1 or values["max_pages"] < 1:
         raise RegistryError(f"{where}: download_delay >= 0, concurrency_per_domain >= 1 and max_pages >= 1 are needed")
+    if (values["download_timeout"] is not None and values["download_timeout"] <= 0) or (
+            values["download_maxsize"] is not None and values["download_maxsize"] < 1024):
+        raise RegistryError(f"{where}: download_timeout must be > 0 and download_maxsize at least 1024 bytes")
     if values["sitemap_recent_days"] < 1:
         raise RegistryError(f"{where}: sitemap_recent_days must be at least 1")
     domains = values["allowed_domains"]

@@ -117,6 +117,10 @@ class NewsSpider(scrapy.Spider):
         crawler.settings.set(
             "CONCURRENT_REQUESTS_PER_DOMAIN", spider.source.concurrency_per_domain, priority="spider"
         )
+        if spider.source.download_timeout is not None:
+            crawler.settings.set("DOWNLOAD_TIMEOUT", spider.source.download_timeout, priority="spider")
+        if spider.source.download_maxsize is not None:
+            crawler.settings.set("DOWNLOAD_MAXSIZE", spider.source.download_maxsize, priority="spider")
         return spider
 
     def closed(self, reason):
