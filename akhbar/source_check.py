@@ -132,7 +132,10 @@ def analyse(kind: str, fetched: Fetched, source: Source, robots) -> DiscoveryRep
     report.articles = len(articles)
     dates = [d for _u, d in entries if d]
     report.newest = max(dates).isoformat() if dates else None
-    report.sample = articles[0] if articles else (entries[0][0] if entries else None)
+    if report.document == "sitemapindex" and entries:  # the newest child sitemap, checked next
+        report.sample = max(entries, key=lambda e: e[1].timestamp() if e[1] else 0)[0]
+    else:
+        report.sample = articles[0] if articles else (entries[0][0] if entries else None)
     return report
 
 
@@ -151,5 +154,9 @@ def check_source(source: Source, settings: Settings) -> SourceReport:
         report.robots_sitemaps = list(sitemap_urls_from_robots(robots_fetch.body, base_url=robots_url))
     for kind, url in source.discovery_urls:
         same_host = urlsplit(url).netloc == home.netloc
-        report.discovery.append(analyse(kind, fetch(url, settings), source, robots if same_host else None))
+        found = analyse(kind, fetch(url, settings), source, robots if same_host else None)
+        report.discovery.append(found)
+        if found.document == "sitemapindex" and found.sample:
+            child_robots = robots if urlsplit(found.sample).netloc == home.netloc else None
+            report.discovery.append(analyse("child", fetch(found.sample, settings), source, child_robots))
     return report

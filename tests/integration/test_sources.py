@@ -113,7 +113,9 @@ def test_sources_check_reads_the_mirror_with_the_crawlers_parsers(demo_site):
     assert listing.document == "html" and listing.articles >= 3
     khaleej = check_source(sources["mirror_khaleej"], settings)
     assert khaleej.robots_sitemaps == [f"http://khaleej.localhost:{demo_site.port}/sitemap_index.xml"]
-    assert khaleej.discovery[0].document == "sitemapindex"
+    index, child = khaleej.discovery
+    assert index.document == "sitemapindex" and index.entries == 2
+    assert (child.kind, child.document) == ("child", "urlset") and child.articles >= 2 and khaleej.ok
 
 
 def test_sources_check_fails_on_a_broken_discovery_url(demo_site, tmp_path):
