@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lock lint clean-demo eval
+.PHONY: demo test install lock lint eval bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(STAMP)
 # Field accuracy on the hand-read pages (../shared/fixtures and tests/fixtures): ours, trafilatura, htmldate.
 eval: $(STAMP)
 	$(BIN)/python bench/eval.py
+
+# Crawl speed with storage on vs a bare Scrapy crawl (needs PostgreSQL at 127.0.0.1:5432, like the tests).
+bench: $(STAMP)
+	$(BIN)/python bench/crawl.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

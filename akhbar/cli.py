@@ -118,6 +118,38 @@ def cmd_demo(args, settings) -> int:
     return 0
 
 
+def cmd_sources(args, settings) -> int:
+    from akhbar.sources import get_source, load_registry
+
+    if args.sources_command == "list":
+        sources = load_registry(settings)
+        if args.json:
+            rows = [{"key": s.key, "name": s.name, "country": s.country, "locale": s.locale,
+                     "time_zone": s.time_zone, "schedule": s.schedule, "verified": s.verified,
+                     "discovery": [{"kind": k, "url": u} for k, u in s.discovery_urls]} for s in sources.values()]
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            return 0
+        print(f"{'key':<16} {'country':<7} {'locale':<6} {'schedule':<13} {'verified':<8} {'discovery':<22} name")
+        for s in sources.values():
+            kinds = {}
+            for kind, _url in s.discovery_urls:
+                kinds[kind] = kinds.get(kind, 0) + 1
+            discovery = ", ".join(f"{n} {k}{'s' if n > 1 else ''}" for k, n in kinds.items())
+            print(f"{s.key:<16} {s.country:<7} {s.locale:<6} {s.schedule:<13} {str(s.verified).lower():<8} "
+                  f"{discovery:<22} {s.name}")
+        print(f"{len(sources)} sources, all valid ({sum(not s.verified for s in sources.values())} not verified yet)")
+        return 0
+    from akhbar.source_check import check_source
+
+    sources = [get_source(settings, args.key)] if args.key else list(load_registry(settings).values())
+    ok = True
+    for source in sources:
+        report = check_source(source, settings)
+        print("\n".join(report.lines()), flush=True)
+        ok = ok and report.ok
+    return 0 if ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akhbar", description="Arabic news into PostgreSQL.")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
@@ -142,6 +174,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_run = sub.add_parser("run", help="crawl, parse, validate and load one source")
     p_run.add_argument("source")
     p_run.set_defaults(func=cmd_run)
+
+    p_src = sub.add_parser("sources", help="the source registry: list it, or check sources live")
+    src_sub = p_src.add_subparsers(dest="sources_command", required=True)
+    p_list = src_sub.add_parser("list", help="every registry source, validated")
+    p_list.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+    p_check = src_sub.add_parser("check", help="fetch robots.txt and the discovery URLs live, report what they hold")
+    p_check.add_argument("key", nargs="?", help="one source (default: all)")
+    p_src.set_defaults(func=cmd_sources)
 
     p_demo = sub.add_parser("demo", help="the whole job on the offline demo mirror")
     p_demo.set_defaults(func=cmd_demo)

@@ -61,6 +61,7 @@ class Settings:
         env = dict(os.environ)
         env |= {
             "AKHBAR_USER_AGENT": self.user_agent,
+            "AKHBAR_CONTACT_URL": self.contact_url,
             "AKHBAR_DATA_DIR": str(self.data_dir),
             "AKHBAR_DEMO_HOST": self.demo_host,
             "AKHBAR_DEMO_PORT": str(self.demo_port),

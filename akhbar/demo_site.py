@@ -5,6 +5,9 @@ Each page is served under ``/<original host><original path>``, an RSS feed at ``
 page, an undeclared windows-1256 page) and a second copy of one article under another address show how the
 pipeline accounts for every URL.
 
+Requests for the host names of :mod:`akhbar.mirror` (``masr.localhost`` ...) are answered by that mirror of
+several sources instead; everything else is the demo site above, unchanged.
+
 It runs on Twisted's web server, which keeps up under concurrent crawling.
 """
 
@@ -87,6 +90,9 @@ ROBOTS_TXT = b"User-agent: *\nDisallow: /private/\n"
 def make_site(base_url: str):
     from twisted.web import resource, server
 
+    from akhbar.mirror import HOSTS, Mirror
+
+    mirror = Mirror(urlsplit(base_url).port or 80)
     pages = {p.path: p for p in demo_pages()}
     feed = feed_xml(base_url, list(pages.values()))
 
@@ -95,6 +101,9 @@ def make_site(base_url: str):
 
         def render_GET(self, request):
             path = unquote(request.path.decode("ascii", "replace"))
+            host = (request.getHeader(b"host") or b"").decode("latin-1").rsplit(":", 1)[0].lower()
+            if host in HOSTS:
+                return mirror.render(request, host, path)
             if path == "/robots.txt":
                 request.setHeader(b"Content-Type", b"text/plain")
                 return ROBOTS_TXT

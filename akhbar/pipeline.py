@@ -76,14 +76,22 @@ def _get_run(url: str, run_id: int) -> dict:
     return dict(zip(cols, row))
 
 
-def crawl(settings: Settings, run_id: int) -> dict:
-    """Run the Scrapy spider for the run's source in its own process (Twisted's reactor cannot restart)."""
+def crawl(settings: Settings, run_id: int, scrapy_settings: dict | None = None) -> dict:
+    """Run the Scrapy spider for the run's source in its own process (Twisted's reactor cannot restart).
+
+    ``scrapy_settings`` overrides Scrapy settings for this crawl (e.g. the benchmark turns politeness off).
+    The counts returned (and merged into ``crawl_runs.stats``) say what happened to every URL discovered:
+    ``urls_discovered``, ``already_had``, ``outcomes`` (per outcome) and ``discovery`` (feeds, sitemaps,
+    listing pages, e.g. ``feed:not_modified``).
+    """
     url = db.database_url(settings)
     run = _get_run(url, run_id)
     env = settings.child_env(database_url=url)
     env["SCRAPY_SETTINGS_MODULE"] = "spiders.settings"
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news",
            "-a", f"source={run['source_key']}", "-a", f"crawl_run_id={run_id}"]
+    for name, value in (scrapy_settings or {}).items():
+        cmd += ["-s", f"{name}={value}"]
     try:
         proc = subprocess.run(
             cmd, check=False, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=settings.crawl_timeout
@@ -104,7 +112,17 @@ def crawl(settings: Settings, run_id: int) -> dict:
     with db.transaction(url) as cur:
         cur.execute(db.query("raw_pages_seen_in_run"), {"run_id": run_id})
         new_pages, seen_pages = cur.fetchone()
-        counts = {"pages_fetched": seen_pages, "pages_new": new_pages}
+        crawl_stats = _get_run(url, run_id)["stats"].get("crawl", {})
+        if crawl_stats.get("write_error"):
+            error = f"crawl of {run['source_key']} could not store pages: {crawl_stats['write_error']}"
+            _run_status(cur, run_id, "failed", {}, error[:2000])
+            cur.connection.commit()
+            raise CrawlFailed(error)
+        outcomes = crawl_stats.get("outcomes", {})
+        counts = {"pages_fetched": seen_pages, "pages_new": new_pages,
+                  "urls_discovered": crawl_stats.get("urls_discovered", 0),
+                  "already_had": outcomes.get("already_had", 0),
+                  "outcomes": outcomes, "discovery": crawl_stats.get("discovery", {})}
         _run_status(cur, run_id, "crawled", counts)
     return counts
 
@@ -257,13 +275,14 @@ class RunSummary:
         c = self.counts
         out = [
             f"run {self.run_id} of {self.source_key}:",
+            f"  URLs discovered      {c.get('urls_discovered', 0)} ({c.get('already_had', 0)} already had)",
             f"  pages fetched        {c.get('pages_fetched', 0)} ({c.get('pages_new', 0)} new)",
             f"  parsed               {c.get('parsed', 0)}",
             f"  articles loaded      {c.get('articles_loaded', 0)}",
             f"  pages quarantined    {c.get('parse_quarantined', 0) + c.get('invalid', 0)}",
         ]
         if c.get("skipped_duplicates"):
-            out.insert(4, f"  skipped (duplicates) {c['skipped_duplicates']}")
+            out.insert(5, f"  skipped (duplicates) {c['skipped_duplicates']}")
         out += [f"    {reason:<28} {n}" for reason, n in self.quarantined_by_reason]
         out.append("  database now holds   " + ", ".join(f"{k} {v}" for k, v in self.totals.items()))
         return out

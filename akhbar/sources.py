@@ -1,13 +1,15 @@
 """The source registry: loads and validates ``sources.toml``.
 
-A bad entry fails the load with a message that names the entry and the field.
+A bad entry fails the load with a message that names the entry and the field. Discovery URLs are feeds
+(RSS 2.0 or Atom), sitemaps or sitemap indexes, Google News sitemaps and listing pages (whose links are
+followed when they match ``link_pattern``); ``article_patterns`` say which discovered URLs are articles.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -38,6 +40,29 @@ class Source:
     max_pages: int
     extractor: str
     verified: bool
+    sitemaps: tuple[str, ...] = ()
+    news_sitemaps: tuple[str, ...] = ()
+    listing_pages: tuple[str, ...] = ()
+    link_pattern: str | None = None
+    article_patterns: tuple[str, ...] = ()
+    sitemap_recent_days: int = 3
+    download_timeout: float | None = None  # seconds; None: AKHBAR_DOWNLOAD_TIMEOUT
+    download_maxsize: int | None = None  # bytes; None: AKHBAR_DOWNLOAD_MAXSIZE
+    notes: str = ""
+    _compiled: tuple = field(default=(), repr=False, compare=False)
+
+    @property
+    def discovery_urls(self) -> list[tuple[str, str]]:
+        """(kind, url) for every configured discovery URL."""
+        return ([("feed", u) for u in self.feeds] + [("sitemap", u) for u in self.sitemaps]
+                + [("sitemap", u) for u in self.news_sitemaps] + [("listing", u) for u in self.listing_pages])
+
+    def is_article_url(self, url: str) -> bool:
+        """True when ``url`` matches one of ``article_patterns`` (every URL does when there are none)."""
+        if not self.article_patterns:
+            return True
+        patterns = self._compiled or tuple(re.compile(p) for p in self.article_patterns)
+        return any(p.search(url) for p in patterns)
 
 
 _REQUIRED = {
@@ -47,7 +72,6 @@ _REQUIRED = {
     "time_zone": str,
     "home_url": str,
     "allowed_domains": list,
-    "feeds": list,
 }
 _OPTIONAL = {
     "language": (str, "ar"),
@@ -58,12 +82,73 @@ _OPTIONAL = {
     "max_pages": (int, 200),
     "extractor": (str, "generic"),
     "verified": (bool, False),
+    "feeds": (list, []),
+    "sitemaps": (list, []),
+    "news_sitemaps": (list, []),
+    "listing_pages": (list, []),
+    "link_pattern": (str, None),
+    "article_patterns": (list, []),
+    "sitemap_recent_days": (int, 3),
+    "download_timeout": ((int, float), None),
+    "download_maxsize": (int, None),
+    "notes": (str, ""),
 }
+_URL_LISTS = ("feeds", "sitemaps", "news_sitemaps", "listing_pages")
+_CRON_PRESETS = {"@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@continuous"}
+_CRON_FIELD = re.compile(r"^[0-9*/,\-A-Za-z]+$")
+_LOCALE_RE = re.compile(r"^ar(-[A-Z]{2})?$")
+_COUNTRY_RE = re.compile(r"^[A-Z]{2}$")
+
+
+def _host_allowed(host: str, domains) -> bool:
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _check(where: str, values: dict) -> None:
+    """Checks beyond types: URLs, domains, patterns, schedule, locale and limits."""
+    from urllib.parse import urlsplit
+
+    if not _COUNTRY_RE.match(values["country"]):
+        raise RegistryError(f"{where}: country must be a two-letter code such as EG (got {values['country']!r})")
+    if not _LOCALE_RE.match(values["locale"]):
+        raise RegistryError(f"{where}: locale must be ar or ar-XX, a dateparser locale (got {values['locale']!r})")
+    schedule = values["schedule"]
+    if schedule not in _CRON_PRESETS and (len(schedule.split()) != 5
+                                          or not all(_CRON_FIELD.match(f) for f in schedule.split())):
+        raise RegistryError(f"{where}: schedule must be a cron expression or a preset like @hourly (got {schedule!r})")
+    if values["download_delay"] < 0 or values["concurrency_per_domain"] < 1 or values["max_pages"] < 1:
+        raise RegistryError(f"{where}: download_delay >= 0, concurrency_per_domain >= 1 and max_pages >= 1 are needed")
+    if (values["download_timeout"] is not None and values["download_timeout"] <= 0) or (
+            values["download_maxsize"] is not None and values["download_maxsize"] < 1024):
+        raise RegistryError(f"{where}: download_timeout must be > 0 and download_maxsize at least 1024 bytes")
+    if values["sitemap_recent_days"] < 1:
+        raise RegistryError(f"{where}: sitemap_recent_days must be at least 1")
+    domains = values["allowed_domains"]
+    if not domains or not all(isinstance(d, str) and d and "/" not in d for d in domains):
+        raise RegistryError(f"{where}: allowed_domains must be a non-empty list of host names")
+    if not any(values[name] for name in _URL_LISTS):
+        raise RegistryError(f"{where}: at least one discovery URL is needed (feeds, sitemaps, news_sitemaps or "
+                            "listing_pages)")
+    for name in ("home_url", *_URL_LISTS):
+        urls = [values[name]] if name == "home_url" else values[name]
+        for url in urls:
+            parts = urlsplit(url) if isinstance(url, str) else None
+            if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+                raise RegistryError(f"{where}: {name} has a URL that is not http(s): {url!r}")
+            if not _host_allowed(parts.hostname, domains):
+                raise RegistryError(f"{where}: {name} URL {url!r} is outside allowed_domains {domains}")
+    for pattern in [values["link_pattern"] or "", *values["article_patterns"]]:
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as exc:
+            raise RegistryError(f"{where}: bad pattern {pattern!r}: {exc}") from exc
+    if values["listing_pages"] and not (values["link_pattern"] or values["article_patterns"]):
+        raise RegistryError(f"{where}: listing_pages need a link_pattern (or article_patterns) to pick links")
 
 
 def _fill(value, settings: Settings):
     if isinstance(value, str):
-        return value.replace("{demo_site}", settings.demo_site_url)
+        return value.replace("{demo_site}", settings.demo_site_url).replace("{demo_port}", str(settings.demo_port))
     if isinstance(value, list):
         return tuple(_fill(v, settings) for v in value)
     return value
@@ -83,8 +168,13 @@ def _parse_entry(index: int, entry: dict, settings: Settings) -> Source:
         values[name] = entry[name]
     for name, (kind, default) in _OPTIONAL.items():
         value = entry.get(name, default)
+        if value is None and default is None:
+            values[name] = value
+            continue
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise RegistryError(f"{where}: field {name!r} has the wrong type ({value!r})")
+        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+            raise RegistryError(f"{where}: field {name!r} must be a list of strings")
         values[name] = value
     if not _KEY_RE.match(values["key"]):
         raise RegistryError(f"{where}: key must be lowercase letters, digits and _ (got {values['key']!r})")
@@ -92,11 +182,11 @@ def _parse_entry(index: int, entry: dict, settings: Settings) -> Source:
         ZoneInfo(values["time_zone"])
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise RegistryError(f"{where}: unknown time_zone {values['time_zone']!r}") from exc
-    if not values["feeds"]:
-        raise RegistryError(f"{where}: at least one feed is needed")
     values = {k: _fill(v, settings) for k, v in values.items()}
     values["download_delay"] = float(values["download_delay"])
-    return Source(**values)
+    _check(where, values)
+    compiled = tuple(re.compile(p) for p in values["article_patterns"])
+    return Source(**values, _compiled=compiled)
 
 
 def load_registry(settings: Settings, path: Path | None = None) -> dict[str, Source]:

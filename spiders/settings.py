@@ -10,7 +10,9 @@ NEWSPIDER_MODULE = "spiders.spiders"
 
 # Politeness.
 ROBOTSTXT_OBEY = True
-USER_AGENT = _akhbar.user_agent
+# An honest User-Agent that says who crawls and where to reach them.
+USER_AGENT = (_akhbar.user_agent if _akhbar.contact_url in _akhbar.user_agent
+              else f"{_akhbar.user_agent} (+{_akhbar.contact_url})")
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
@@ -23,9 +25,26 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = _akhbar.download_timeout
 DOWNLOAD_MAXSIZE = _akhbar.download_maxsize
 DOWNLOAD_WARNSIZE = _akhbar.download_maxsize // 4
+# Retries with exponential backoff for 5xx, timeouts and broken connections; 429 and 503 wait for Retry-After
+# (up to AKHBAR_MAX_RETRY_AFTER). 404 and 410 are never retried.
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+AKHBAR_RETRY_BACKOFF = 1.0
+AKHBAR_RETRY_BACKOFF_MAX = 60.0
+AKHBAR_MAX_RETRY_AFTER = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "spiders.middlewares.RetryWaitMiddleware": 40,
+    "spiders.middlewares.StayOnSiteMiddleware": 55,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.middlewares.BackoffRetryMiddleware": 550,
+}
+# Names under .localhost (the loopback mirror) resolve to 127.0.0.1; the rest goes to DNS as usual.
+TWISTED_DNS_RESOLVER = "spiders.resolver.LoopbackAwareResolver"
+
+# Raw pages are written in batches (one transaction per batch).
+AKHBAR_RAW_BATCH_SIZE = 100
+AKHBAR_RAW_BATCH_BYTES = 8 * 1024 * 1024
 
 ITEM_PIPELINES = {"spiders.pipelines.RawPagePipeline": 300}
 
