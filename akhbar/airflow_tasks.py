@@ -104,6 +104,13 @@ def source_doc_md(source: Source) -> str:
 # --- task bodies ---------------------------------------------------------------------------------------------
 
 
+def run_label(context) -> str:
+    """The crawl run's label: the logical date when the run has one, so that re-running a date (a clear, a
+    retry, a second trigger for the same date) continues the same crawl run; else the Airflow run id."""
+    logical_date = context.get("logical_date")
+    return f"logical:{logical_date.isoformat()}" if logical_date else context["run_id"]
+
+
 def crawl(settings: Settings, source_key: str, run_label: str) -> dict:
     """Open (or reuse) the crawl run for this Airflow run and crawl. A crawl that fetched nothing failed."""
     from akhbar import db, pipeline

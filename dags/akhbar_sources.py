@@ -43,7 +43,7 @@ def build_source_dag(source):
         @task(pool=airflow_tasks.pool_name(source.key),
               execution_timeout=timedelta(seconds=_settings.crawl_timeout + 300))
         def crawl(**context) -> dict:
-            return airflow_tasks.crawl(load_settings(), source.key, run_label=context["run_id"])
+            return airflow_tasks.crawl(load_settings(), source.key, run_label=airflow_tasks.run_label(context))
 
         @task(execution_timeout=timedelta(minutes=30))
         def parse(crawled: dict) -> dict:
