@@ -7,6 +7,7 @@ otherwise), creates one crawl pool per source, and runs the API server (UI), sch
 child processes until Ctrl-C.
 
     python -m akhbar.airflow_local --home .airflow --port 18060 --parallelism 4
+    python -m akhbar.airflow_local --write-pools pools.json   # for `airflow pools import` (docker compose)
 """
 
 from __future__ import annotations
@@ -73,7 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--home", type=Path, default=PROJECT_ROOT / ".airflow")
     parser.add_argument("--port", type=int, default=18060)
     parser.add_argument("--parallelism", type=int, default=4)
+    parser.add_argument("--write-pools", type=Path, metavar="FILE",
+                        help="only write every source's crawl pool to FILE for `airflow pools import`, and exit")
     args = parser.parse_args(argv)
+    if args.write_pools:
+        write_pools(load_settings(), args.write_pools)
+        return 0
 
     from akhbar import db
     from akhbar.airflow_tasks import dag_sources, is_mirror
