@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
         logs = home / "logs"
         logs.mkdir(exist_ok=True)
         children = []
-        for name, cmd in [("api-server", ["api-server", "--port", str(args.port)]),
+        for name, cmd in [("api-server", ["api-server", "--host", "127.0.0.1", "--port", str(args.port)]),
                           ("scheduler", ["scheduler"]), ("dag-processor", ["dag-processor"])]:
             out = stack.enter_context(open(logs / f"{name}.out", "ab"))
             children.append((name, subprocess.Popen([airflow, *cmd], env=env, stdout=out, stderr=subprocess.STDOUT,

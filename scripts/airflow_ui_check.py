@@ -117,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         for ti in sorted(tasks["task_instances"], key=lambda t: t.get("start_date") or ""):
             print(f"  {ti['task_id']:<10} {ti['state']:<8} {ti.get('duration') or 0:6.1f} s")
         print(f"run {run_id}: {state} {elapsed:.1f} s after the trigger", flush=True)
+        detail = call("GET", f"{base}/api/v2/dags/{args.dag}/dagRuns/{run_id}", token)
+        others = call("GET", f"{base}/api/v2/dags/{args.dag}/dagRuns", token)["dag_runs"]
+        print(f"  queued {detail.get('queued_at')}, started {detail.get('start_date')}, ended {detail.get('end_date')}"
+              f"; runs of {args.dag} so far: " + ", ".join(f"{r['run_type']} {r['state']}" for r in others))
         screenshot(base, token, args.dag, args.shot, args.chromedriver)
         print(f"screenshot: {args.shot}")
         return 0 if state == "success" else 1
