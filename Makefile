@@ -37,3 +37,17 @@ lint: $(STAMP)
 # Re-pin every package after editing pyproject.toml's dependencies.
 lock: $(STAMP)
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --python-version 3.11 -o requirements.lock
+
+# Airflow 3 on this machine (API server + UI, scheduler, DAG processor), on the project's database. The
+# sources it crawls are the loopback mirror's (offline); `make airflow AKHBAR_DAG_SOURCES=live` crawls the real
+# sites (or `all`, or a comma list of keys). The admin password is in $(AIRFLOW_HOME)/simple_auth_manager_passwords.json.generated.
+AIRFLOW_HOME ?= $(CURDIR)/.airflow
+AIRFLOW_PORT ?= 18060
+AIRFLOW_PARALLELISM ?= 4
+AKHBAR_DAG_SOURCES ?= mirror
+
+.PHONY: airflow
+airflow: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" AKHBAR_DAG_SOURCES=$(AKHBAR_DAG_SOURCES) \
+	  $(BIN)/python -m akhbar.airflow_local --home $(AIRFLOW_HOME) --port $(AIRFLOW_PORT) \
+	  --parallelism $(AIRFLOW_PARALLELISM)

@@ -149,6 +149,30 @@ def cmd_sources(args, settings) -> int:
         ok = ok and report.ok
     return 0 if ok else 1
 
+def cmd_maintenance(args, settings) -> int:
+    """Re-parse history with the current extractor, purge old raw HTML, or VACUUM/ANALYZE."""
+    from akhbar import db, maintenance
+
+    db.migrate(db.database_url(settings))
+    if args.task == "reparse":
+        result = maintenance.reparse_outdated(settings, run_label=datetime.now(UTC).strftime("cli-%Y%m%dT%H%M%S"))
+        if not result:
+            print("every stored page was parsed by the current extractor; nothing to re-parse")
+        for source_key, counts in result.items():
+            print(f"{source_key}: {counts['pages_reset']} page(s) from extractor {', '.join(counts['from_versions'])}"
+                  f" re-parsed; {counts.get('articles_loaded', 0)} article(s) loaded")
+    elif args.task == "purge-raw":
+        result = maintenance.purge_raw_html(settings, as_of=datetime.now(UTC), days=args.days)
+        if result["retention_days"] <= 0:
+            print("retention is 0 days: all raw HTML is kept")
+        else:
+            print(f"raw HTML of {result['bodies_purged']} page(s) fetched before {result['cutoff']} dropped; "
+                  "their metadata is kept")
+    else:
+        maintenance.vacuum_analyze(settings)
+        print("VACUUM (ANALYZE) done")
+    return 0
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="akhbar", description="Arabic news into PostgreSQL.")
@@ -182,6 +206,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_check = src_sub.add_parser("check", help="fetch robots.txt and the discovery URLs live, report what they hold")
     p_check.add_argument("key", nargs="?", help="one source (default: all)")
     p_src.set_defaults(func=cmd_sources)
+
+    p_maint = sub.add_parser("maintenance", help="re-parse history, purge old raw HTML, VACUUM/ANALYZE")
+    p_maint.add_argument("task", choices=["reparse", "purge-raw", "vacuum"])
+    p_maint.add_argument("--days", type=int, help="purge-raw: days of raw HTML to keep (default AKHBAR_RAW_RETENTION_DAYS)")
+    p_maint.set_defaults(func=cmd_maintenance)
 
     p_demo = sub.add_parser("demo", help="the whole job on the offline demo mirror")
     p_demo.set_defaults(func=cmd_demo)

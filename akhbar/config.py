@@ -44,6 +44,11 @@ class Settings:
     max_failure_rate: float = 0.30
     sources_file: Path | None = None
     log_level: str = "INFO"
+    # Airflow: which registry sources get a DAG ("all", "mirror" = loopback sources only, "live" = the rest,
+    # or a comma-separated list of keys), where failure e-mails go, and how long raw HTML is kept.
+    dag_sources: str = "all"
+    alert_email: str | None = None
+    raw_retention_days: int = 365
 
     @property
     def demo_site_url(self) -> str:
@@ -109,4 +114,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         max_failure_rate=get("MAX_FAILURE_RATE", defaults.max_failure_rate, float),
         sources_file=get("SOURCES_FILE", None, Path),
         log_level=get("LOG_LEVEL", defaults.log_level),
+        dag_sources=get("DAG_SOURCES", defaults.dag_sources),
+        alert_email=get("ALERT_EMAIL", None),
+        raw_retention_days=get("RAW_RETENTION_DAYS", defaults.raw_retention_days, int),
     )

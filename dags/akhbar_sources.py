@@ -1,61 +1,70 @@
-"""One DAG per registry source: crawl -> parse -> validate -> load.
+"""One DAG per registry source: crawl -> parse -> validate -> load -> report.
 
-The file only describes order and schedule. Logic lives in ``akhbar.pipeline``; heavy imports happen inside
-the tasks, and XCom carries only the crawl run id and counts.
+Each source is its own lane in the UI (paused, retried and scheduled on its own). This file only describes
+order and schedule; the work is in ``akhbar.airflow_tasks`` and ``akhbar.pipeline``, imported when a task
+runs. XCom carries only the crawl run id and counts. ``load`` updates the ``akhbar://articles`` asset.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from airflow.sdk import dag, task
+from airflow.sdk import Asset, dag, task
 
+from akhbar import airflow_tasks
 from akhbar.config import load_settings
-from akhbar.sources import load_registry
+
+ARTICLES = Asset(airflow_tasks.ARTICLES_ASSET_URI)
+_settings = load_settings()
+
+DEFAULT_ARGS = {
+    "owner": "akhbar",
+    "retries": 3,
+    "retry_delay": timedelta(minutes=1),
+    "retry_exponential_backoff": 2.0,  # 1, 2, 4 minutes (a multiplier in Airflow 3; True would mean 1.0)
+    "max_retry_delay": timedelta(minutes=30),
+    "on_failure_callback": airflow_tasks.on_task_failure,
+}
 
 
 def build_source_dag(source):
     @dag(
         dag_id=f"akhbar_{source.key}",
+        description=f"{source.name}: crawl, parse, validate, load",
         schedule=source.schedule,
         start_date=datetime(2026, 1, 1),
         catchup=False,
         max_active_runs=1,
         tags=["akhbar", source.country],
-        doc_md=f"**{source.name}** (`{source.key}`): feeds {', '.join(source.feeds)}; time zone {source.time_zone}.",
-        default_args={"retries": 2, "retry_delay": timedelta(minutes=2), "retry_exponential_backoff": True},
+        doc_md=airflow_tasks.source_doc_md(source),
+        default_args=DEFAULT_ARGS,
     )
     def source_pipeline():
-        @task(execution_timeout=timedelta(hours=1))
+        @task(pool=airflow_tasks.pool_name(source.key),
+              execution_timeout=timedelta(seconds=_settings.crawl_timeout + 300))
         def crawl(**context) -> dict:
-            from akhbar import pipeline
-
-            settings = load_settings()
-            run_id = pipeline.start_run(settings, source.key, run_label=context["run_id"])
-            return {"run_id": run_id, **pipeline.crawl(settings, run_id)}
+            return airflow_tasks.crawl(load_settings(), source.key, run_label=airflow_tasks.run_label(context))
 
         @task(execution_timeout=timedelta(minutes=30))
         def parse(crawled: dict) -> dict:
-            from akhbar import pipeline
-
-            return {"run_id": crawled["run_id"], **pipeline.parse(load_settings(), crawled["run_id"])}
+            return airflow_tasks.parse(load_settings(), crawled["run_id"])
 
         @task(execution_timeout=timedelta(minutes=30))
         def validate(parsed: dict) -> dict:
-            from akhbar import pipeline
+            return airflow_tasks.validate(load_settings(), parsed["run_id"])
 
-            return {"run_id": parsed["run_id"], **pipeline.validate(load_settings(), parsed["run_id"])}
-
-        @task(execution_timeout=timedelta(minutes=30))
+        @task(execution_timeout=timedelta(minutes=30), outlets=[ARTICLES])
         def load(validated: dict) -> dict:
-            from akhbar import pipeline
+            return airflow_tasks.load(load_settings(), validated["run_id"])
 
-            return {"run_id": validated["run_id"], **pipeline.load(load_settings(), validated["run_id"])}
+        @task(execution_timeout=timedelta(minutes=5))
+        def report(loaded: dict) -> dict:
+            return airflow_tasks.report(load_settings(), loaded["run_id"])
 
-        load(validate(parse(crawl())))
+        report(load(validate(parse(crawl()))))
 
     return source_pipeline()
 
 
-for _source in load_registry(load_settings()).values():
+for _source in airflow_tasks.dag_sources(_settings):
     globals()[f"akhbar_{_source.key}"] = build_source_dag(_source)

@@ -1,44 +1,257 @@
-"""Airflow: every DAG imports, and the demo source's DAG runs end to end with dag.test()."""
+"""Airflow: every DAG imports fast and clean, and source DAGs run end to end with dag.test() on real Postgres."""
 
+from __future__ import annotations
+
+import json
+import logging
 import subprocess
 import sys
+import threading
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+AIRFLOW = str(Path(sys.executable).parent / "airflow")
+TEST_SOURCES = ["broken"]  # registry keys that only these tests define
 
 
 @pytest.fixture(scope="session")
-def airflow_db():
-    # A temporary SQLite metadata DB (AIRFLOW_HOME is set in conftest.py).
-    subprocess.run([str(Path(sys.executable).parent / "airflow"), "db", "migrate"], check=True,
-                   capture_output=True, timeout=300)
+def airflow_db(tmp_path_factory):
+    """Airflow's metadata DB (a temporary SQLite file, see conftest.py) migrated, with the crawl pools."""
+    from akhbar.airflow_tasks import pool_name, pools
+    from akhbar.config import Settings
+
+    subprocess.run([AIRFLOW, "db", "migrate"], check=True, capture_output=True, timeout=300)
+    wanted = pools(Settings())
+    for key in TEST_SOURCES:
+        wanted[pool_name(key)] = {"slots": 1, "description": f"test source {key}", "include_deferred": False}
+    path = tmp_path_factory.mktemp("pools") / "pools.json"
+    path.write_text(json.dumps(wanted))
+    subprocess.run([AIRFLOW, "pools", "import", str(path)], check=True, capture_output=True, timeout=120)
 
 
-@pytest.fixture(scope="session")
-def dagbag():
+def _dagbag():
     from airflow.dag_processing.dagbag import DagBag
 
     return DagBag(dag_folder=str(ROOT / "dags"))
 
 
-def test_dags_import_without_errors(dagbag):
+@pytest.fixture(scope="session")
+def dagbag():
+    return _dagbag()
+
+
+def _state(value) -> str:
+    return getattr(value, "value", str(value))
+
+
+def _task_states(run) -> dict[str, tuple[str, int]]:
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        return {ti.task_id: (_state(ti.state), ti.try_number) for ti in run.get_task_instances(session=session)}
+
+
+def test_every_registry_source_has_a_dag_with_tags_retries_and_pool(dagbag):
+    from akhbar.airflow_tasks import dag_sources, pool_name
+    from akhbar.config import load_settings
+
     assert dagbag.import_errors == {}
-    assert "akhbar_demo" in dagbag.dags
-    dag = dagbag.dags["akhbar_demo"]
-    assert [t.task_id for t in dag.topological_sort()] == ["crawl", "parse", "validate", "load"]
-    assert "akhbar" in dag.tags
-    assert all(t.retries >= 1 for t in dag.tasks)
+    sources = dag_sources(load_settings())
+    assert sources, "the registry has no source"
+    assert set(dagbag.dags) == {f"akhbar_{s.key}" for s in sources} | {"akhbar_maintenance"}
+    for source in sources:
+        dag = dagbag.dags[f"akhbar_{source.key}"]
+        assert [t.task_id for t in dag.topological_sort()] == ["crawl", "parse", "validate", "load", "report"]
+        assert {"akhbar", source.country} <= set(dag.tags)
+        assert dag.catchup is False and dag.max_active_runs == 1
+        assert source.name in dag.doc_md and source.feeds[0] in dag.doc_md
+        for t in dag.tasks:
+            assert t.retries >= 1 and t.retry_exponential_backoff > 1, t.task_id
+            assert t.execution_timeout is not None, t.task_id
+            assert t.on_failure_callback, t.task_id
+        assert dag.task_dict["crawl"].pool == pool_name(source.key)
+        assert [a.uri for a in dag.task_dict["load"].outlets] == ["akhbar://articles/"]
 
 
-def test_demo_dag_runs_end_to_end(airflow_db, dagbag, settings, query, monkeypatch):
+def test_dag_files_import_in_under_0_3_s_beyond_airflow_and_import_nothing_heavy():
+    # A fresh interpreter: Airflow's authoring API first, then each DAG file, timed on its own.
+    probe = r"""
+import importlib.util, json, sys, time
+from pathlib import Path
+from airflow.sdk import Asset, dag, task  # Airflow's own import, not counted
+before = set(sys.modules)
+timings = {}
+for path in sorted(Path(sys.argv[1]).glob("*.py")):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    started = time.perf_counter()
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    timings[path.name] = time.perf_counter() - started
+heavy = sorted(m for m in set(sys.modules) - before
+               if m.split(".")[0] in {"psycopg2", "scrapy", "great_expectations", "pandas", "twisted", "lxml",
+                                      "transforms", "yoyo", "pgserver", "dateparser"})
+print(json.dumps({"timings": timings, "heavy": heavy}))
+"""
+    out = subprocess.run([sys.executable, "-c", probe, str(ROOT / "dags")], check=True, capture_output=True,
+                         text=True, timeout=120)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    print(result)
+    assert set(result["timings"]) == {"akhbar_sources.py", "akhbar_maintenance.py"}
+    for name, seconds in result["timings"].items():
+        assert seconds < 0.3, f"{name} took {seconds:.3f} s to import"
+    assert result["heavy"] == []
+
+
+def _snapshot(query) -> dict:
+    return {
+        "articles": query("SELECT * FROM articles ORDER BY id"),
+        "raw_pages": query("SELECT id, url_key, body_sha256, parse_status, extractor_version, crawl_run_id "
+                           "FROM raw_pages ORDER BY id"),
+        "quarantine": query("SELECT raw_page_id, stage, reasons FROM quarantine ORDER BY raw_page_id"),
+        "crawl_runs": query("SELECT id, source_key, run_label, status FROM crawl_runs ORDER BY id"),
+        "extracted_pages": query("SELECT count(*) FROM extracted_pages"),
+    }
+
+
+@pytest.mark.slow
+def test_demo_dag_loads_articles_and_the_same_logical_date_twice_changes_nothing(
+        airflow_db, dagbag, settings, query, monkeypatch):
     monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("AKHBAR_DEMO_PORT", str(settings.demo_port))
     dag = dagbag.dags["akhbar_demo"]
-    run = dag.test()
-    assert str(run.state) in ("success", "DagRunState.SUCCESS"), run.state
+    logical_date = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+
+    first = dag.test(logical_date=logical_date)
+    assert _state(first.state) == "success", _task_states(first)
+    assert {task: state for task, (state, _) in _task_states(first).items()} == dict.fromkeys(
+        ["crawl", "parse", "validate", "load", "report"], "success")
     (articles,), = query("SELECT count(*) FROM articles")
     assert articles == 7
-    (runs,), = query("SELECT count(*) FROM crawl_runs WHERE status = 'loaded' AND run_label IS NOT NULL")
-    assert runs == 1
+    assert query("SELECT run_label, status FROM crawl_runs") == [(f"logical:{logical_date.isoformat()}", "loaded")]
+    before = _snapshot(query)
+
+    second = dag.test(logical_date=logical_date)
+    assert _state(second.state) == "success", _task_states(second)
+    assert _snapshot(query) == before
+
+
+class _AlwaysFails(BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self):
+        type(self).hits.append(self.path)
+        self.send_response(500)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"internal error")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def failing_site():
+    _AlwaysFails.hits = []
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _AlwaysFails)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.slow
+def test_a_source_answering_500_fails_crawl_after_its_retries_and_loads_nothing(
+        airflow_db, settings, query, failing_site, tmp_path, monkeypatch, caplog):
+    registry = tmp_path / "sources.toml"
+    registry.write_text(f"""
+[[source]]
+key = "broken"
+name = "a mirror that answers 500 to everything"
+country = "XX"
+time_zone = "Africa/Cairo"
+home_url = "{failing_site}/"
+allowed_domains = ["127.0.0.1"]
+feeds = ["{failing_site}/feed.xml"]
+download_delay = 0.0
+""", encoding="utf-8")
+    monkeypatch.setenv("AKHBAR_SOURCES_FILE", str(registry))
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
+    bag = _dagbag()
+    assert bag.import_errors == {}
+    dag = bag.dags["akhbar_broken"]
+    crawl = dag.task_dict["crawl"]
+    crawl.retries, crawl.retry_delay = 1, timedelta(0)  # the real backoff is minutes; the behaviour is the same
+
+    with caplog.at_level(logging.ERROR):
+        run = dag.test(logical_date=datetime(2026, 3, 2, tzinfo=UTC))
+
+    assert _state(run.state) == "failed"
+    states = _task_states(run)
+    assert states["crawl"] == ("failed", 2)  # the first try and one retry
+    assert {task: state for task, (state, _) in states.items() if task != "crawl"} == dict.fromkeys(
+        ["parse", "validate", "load", "report"], "upstream_failed")
+    assert sum(path == "/feed.xml" for path in _AlwaysFails.hits) >= 2  # asked again on the retry
+    # Nothing half-loaded: no page, staging row, article or quarantine row; the run says why it failed.
+    assert query("SELECT count(*) FROM raw_pages") == [(0,)]
+    assert query("SELECT count(*) FROM extracted_pages") == [(0,)]
+    assert query("SELECT count(*) FROM articles") == [(0,)]
+    assert query("SELECT count(*) FROM quarantine") == [(0,)]
+    [(status, error)] = query("SELECT status, error FROM crawl_runs WHERE source_key = 'broken'")
+    assert status == "failed" and "crawl of broken fetched no page" in error
+    summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("akhbar FAILED")]
+    assert any("source=broken task=crawl" in line and "CrawlFailed" in line for line in summaries), summaries
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="needs the batch-level quality gate (issue 5: validate raises past the failure rate); "
+                          "remove this mark when it is merged")
+def test_a_source_whose_pages_all_fail_validation_fails_validate_naming_the_reason(
+        airflow_db, dagbag, settings, query, monkeypatch, caplog):
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("AKHBAR_DEMO_PORT", str(settings.demo_port))
+    monkeypatch.setenv("AKHBAR_MIN_BODY_CHARS", "1000000")  # no real article is this long: every page fails
+    dag = dagbag.dags["akhbar_demo"]
+    dag.task_dict["validate"].retries = 0
+
+    with caplog.at_level(logging.ERROR):
+        run = dag.test(logical_date=datetime(2026, 3, 3, tzinfo=UTC))
+
+    states = _task_states(run)
+    assert _state(run.state) == "failed", states
+    assert states["validate"][0] == "failed"
+    assert states["load"][0] == "upstream_failed"
+    assert query("SELECT count(*) FROM articles") == [(0,)]
+    summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("akhbar FAILED")]
+    assert any("source=demo task=validate" in line and "body_too_short" in line for line in summaries), summaries
+
+
+@pytest.mark.slow
+def test_maintenance_dag_reparses_purges_and_vacuums(airflow_db, dagbag, settings, query, monkeypatch):
+    import transforms
+    from akhbar import maintenance, pipeline
+
+    pipeline.run_source(settings, "demo")
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("AKHBAR_RAW_RETENTION_DAYS", "30")
+    query("UPDATE raw_pages SET extractor_version = '0.0.1' WHERE extractor_version IS NOT NULL RETURNING id")
+    [(newest_fetch,)] = query("SELECT max(fetched_at) FROM raw_pages")
+    dag = dagbag.dags["akhbar_maintenance"]
+
+    run = dag.test(logical_date=newest_fetch + timedelta(days=31))
+
+    assert _state(run.state) == "success", _task_states(run)
+    assert query("SELECT count(*) FROM articles") == [(7,)]
+    # Re-parsed: the loaded pages carry the current extractor version, through one 'reparse:' run ...
+    assert query("SELECT count(*) FROM raw_pages WHERE parse_status = 'loaded' AND extractor_version = %s",
+                 (transforms.EXTRACTOR_VERSION,)) == [(7,)]
+    assert query("SELECT status, (stats->>'articles_loaded')::int FROM crawl_runs WHERE run_label LIKE 'reparse:%%'"
+                 ) == [("loaded", 7)]
+    # ... then purged (the newest page is 31 days older than the logical date), so nothing is left to re-parse.
+    assert maintenance.reparse_candidates(settings) == {}
+    assert query("SELECT count(*) FROM raw_pages WHERE body IS NOT NULL AND parse_status <> 'pending'") == [(0,)]

@@ -1,0 +1,201 @@
+"""What the Airflow DAGs call: which sources get a DAG, the task bodies, and the failure callback.
+
+The DAG files in ``dags/`` only describe order and schedule; they import this module at parse time, so it
+imports nothing heavy at module level (no Airflow, database driver, Scrapy or GX). Task bodies import the
+pipeline when they run. What goes back to XCom is the crawl run id and counts, never pages.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from urllib.parse import urlsplit
+
+from akhbar.config import Settings
+from akhbar.sources import Source, load_registry
+
+log = logging.getLogger(__name__)
+
+ARTICLES_ASSET_URI = "akhbar://articles"
+SMTP_CONN_ID = "smtp_default"
+_LOOPBACK_NAMES = {"localhost"}
+
+
+def is_mirror(source: Source) -> bool:
+    """True for sources served on this machine (the loopback demo mirror)."""
+    host = urlsplit(source.home_url).hostname or ""
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def dag_sources(settings: Settings) -> list[Source]:
+    """The registry sources that get a DAG, chosen by ``settings.dag_sources``.
+
+    ``all`` (every source), ``mirror`` (only the loopback mirror's, so everything works offline), ``live``
+    (only the real sites) or a comma-separated list of source keys.
+    """
+    sources = list(load_registry(settings).values())
+    choice = settings.dag_sources.strip().lower()
+    if choice == "all":
+        return sources
+    if choice == "mirror":
+        return [s for s in sources if is_mirror(s)]
+    if choice == "live":
+        return [s for s in sources if not is_mirror(s)]
+    wanted = [key.strip() for key in choice.split(",") if key.strip()]
+    known = {s.key: s for s in sources}
+    unknown = [key for key in wanted if key not in known]
+    if unknown:
+        raise ValueError(
+            f"AKHBAR_DAG_SOURCES names unknown source(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    return [known[key] for key in wanted]
+
+
+def pool_name(source_key: str) -> str:
+    """The Airflow pool the source's crawl runs in (one slot: one crawl of a site at a time)."""
+    return f"akhbar_crawl_{source_key}"
+
+
+def pools(settings: Settings) -> dict[str, dict]:
+    """Every source's crawl pool, in the format ``airflow pools import`` reads."""
+    return {
+        pool_name(s.key): {
+            "slots": 1,
+            "description": f"crawls of {s.name}: one at a time, however many workers run",
+            "include_deferred": False,
+        }
+        for s in load_registry(settings).values()
+    }
+
+
+def source_doc_md(source: Source) -> str:
+    """The DAG's documentation in the UI: the source's registry entry."""
+    rows = [
+        ("key", f"`{source.key}`"),
+        ("name", source.name),
+        ("country", source.country),
+        ("language / locale", f"{source.language} / {source.locale}"),
+        ("time zone", source.time_zone),
+        ("home", source.home_url),
+        ("allowed domains", ", ".join(source.allowed_domains)),
+        ("feeds", "<br>".join(source.feeds)),
+        ("schedule", f"`{source.schedule}`"),
+        ("politeness", (f"delay {source.download_delay:g} s, {source.concurrency_per_domain} per domain, "
+                        f"pool `{pool_name(source.key)}` (1 slot)")),
+        ("max pages per run", str(source.max_pages)),
+        ("extractor", source.extractor),
+        ("verified", "yes" if source.verified else "no"),
+    ]
+    table = "\n".join(f"| {name} | {value} |" for name, value in rows)
+    return (
+        f"### {source.name}\n\n"
+        "Crawls the source's feeds (a Scrapy subprocess), extracts every new page, runs the quality gate and "
+        "UPSERTs what passes into `articles`. A red `crawl` means the site did not answer; a red `validate` "
+        "means too many pages failed the gate (the log names the reason).\n\n"
+        f"| field | value |\n|---|---|\n{table}\n"
+    )
+
+
+# --- task bodies ---------------------------------------------------------------------------------------------
+
+
+def run_label(context) -> str:
+    """The crawl run's label: the logical date when the run has one, so that re-running a date (a clear, a
+    retry, a second trigger for the same date) continues the same crawl run; else the Airflow run id."""
+    logical_date = context.get("logical_date")
+    return f"logical:{logical_date.isoformat()}" if logical_date else context["run_id"]
+
+
+def crawl(settings: Settings, source_key: str, run_label: str) -> dict:
+    """Open (or reuse) the crawl run for this Airflow run and crawl. A crawl that fetched nothing failed."""
+    from akhbar import db, pipeline
+
+    run_id = pipeline.start_run(settings, source_key, run_label=run_label)
+    counts = pipeline.crawl(settings, run_id)
+    if counts.get("pages_fetched", 0) == 0:
+        reason = f"crawl of {source_key} fetched no page: every feed failed or listed nothing (see the crawl log)"
+        with db.transaction(db.database_url(settings)) as cur:
+            cur.execute(db.query("set_crawl_run_status"),
+                        {"run_id": run_id, "status": "failed", "stats": "{}", "error": reason})
+        raise pipeline.CrawlFailed(reason)
+    return {"run_id": run_id, **counts}
+
+
+def parse(settings: Settings, run_id: int) -> dict:
+    from akhbar import pipeline
+
+    return {"run_id": run_id, **pipeline.parse(settings, run_id)}
+
+
+def validate(settings: Settings, run_id: int) -> dict:
+    from akhbar import pipeline
+
+    return {"run_id": run_id, **pipeline.validate(settings, run_id)}
+
+
+def load(settings: Settings, run_id: int) -> dict:
+    from akhbar import pipeline
+
+    return {"run_id": run_id, **pipeline.load(settings, run_id)}
+
+
+def report(settings: Settings, run_id: int) -> dict:
+    """Log the run's summary (the same lines `akhbar run` prints) and return its counts."""
+    from akhbar import pipeline
+
+    summary = pipeline.summarize(settings, run_id)
+    for line in summary.lines():
+        log.info("%s", line)
+    return {"run_id": run_id, **{k: v for k, v in summary.counts.items() if isinstance(v, int)}}
+
+
+# --- failure callback ----------------------------------------------------------------------------------------
+
+
+def failure_summary(dag_id: str, task_id: str, exception: BaseException | str | None, try_number=None) -> str:
+    """One line a person can act on: which source, which task, why."""
+    source = dag_id.removeprefix("akhbar_")
+    if isinstance(exception, BaseException):
+        reason = f"{exception.__class__.__name__}: {exception}".strip()
+    else:
+        reason = str(exception or "no exception recorded (killed, timed out or upstream failed)")
+    reason = " ".join(reason.split())[:500]
+    attempt = f" (try {try_number})" if try_number else ""
+    return f"akhbar FAILED source={source} task={task_id}{attempt}: {reason}"
+
+
+def _smtp_configured() -> bool:
+    from airflow.sdk import BaseHook
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        BaseHook.get_connection(SMTP_CONN_ID)
+    except AirflowNotFoundException:
+        return False
+    return True
+
+
+def on_task_failure(context) -> None:
+    """Task failure callback: log one line; e-mail it when an SMTP connection and a recipient are set."""
+    ti = context.get("ti") or context.get("task_instance")
+    dag_id = getattr(ti, "dag_id", None) or context["dag"].dag_id
+    task_id = getattr(ti, "task_id", "?")
+    line = failure_summary(dag_id, task_id, context.get("exception"), getattr(ti, "try_number", None))
+    log.error("%s", line)
+    from akhbar.config import load_settings
+
+    recipient = load_settings().alert_email
+    if not recipient or not _smtp_configured():
+        return
+    try:
+        from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+        with SmtpHook(smtp_conn_id=SMTP_CONN_ID) as hook:
+            hook.send_email_smtp(to=recipient, subject=line[:200], html_content=f"<pre>{line}</pre>")
+    except Exception:  # a broken mail server must not hide the original failure
+        log.exception("could not e-mail the failure summary to %s", recipient)

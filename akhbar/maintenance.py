@@ -1,0 +1,95 @@
+"""Keeping the corpus healthy: re-parsing history, raw HTML retention, VACUUM/ANALYZE.
+
+The ``akhbar_maintenance`` DAG runs these daily; ``akhbar maintenance ...`` runs them by hand. Each one is safe
+to repeat.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+from akhbar import db
+from akhbar.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def version_key(version: str) -> tuple:
+    """Order extractor versions: ``0.10.0`` after ``0.9.1``; a non-numeric part sorts before numbers."""
+    return tuple((1, int(part)) if part.isdigit() else (0, part) for part in re.split(r"[.\-+]", version))
+
+
+def is_older(version: str, current: str) -> bool:
+    return version_key(version) < version_key(current)
+
+
+def reparse_candidates(settings: Settings) -> dict[str, dict[str, int]]:
+    """Pages that could be re-parsed, as {source: {extractor version: pages}}."""
+    with db.transaction(db.database_url(settings)) as cur:
+        cur.execute(db.query("reparse_candidates"))
+        rows = cur.fetchall()
+    found: dict[str, dict[str, int]] = {}
+    for source_key, version, pages in rows:
+        found.setdefault(source_key, {})[version] = pages
+    return found
+
+
+def reparse_outdated(settings: Settings, run_label: str, current_version: str | None = None) -> dict:
+    """Re-parse stored raw pages whose extractor version is older than the current one, without re-crawling.
+
+    For each source with such pages, the pages go back to ``pending`` and one crawl run labelled
+    ``reparse:<run_label>`` parses, validates and loads them: articles are UPSERTed in place, and pages that
+    now fail are quarantined with fresh reasons. Returns counts per source.
+    """
+    import transforms
+    from akhbar import pipeline
+
+    current = current_version or transforms.EXTRACTOR_VERSION
+    url = db.database_url(settings)
+    result: dict[str, dict] = {}
+    for source_key, versions in reparse_candidates(settings).items():
+        older = sorted((v for v in versions if is_older(v, current)), key=version_key)
+        if not older:
+            continue
+        run_id = pipeline.start_run(settings, source_key, run_label=f"reparse:{run_label}")
+        with db.transaction(url) as cur:
+            cur.execute(db.query("reset_pages_for_reparse"), {"source_key": source_key, "versions": older})
+            pages_reset, quarantine_dropped = cur.fetchone()
+        counts = {"run_id": run_id, "from_versions": older, "pages_reset": pages_reset,
+                  "quarantine_dropped": quarantine_dropped}
+        counts |= pipeline.parse(settings, run_id)
+        counts |= pipeline.validate(settings, run_id)
+        counts |= pipeline.load(settings, run_id)
+        log.info("re-parsed %s with extractor %s: %s", source_key, current, counts)
+        result[source_key] = counts
+    return result
+
+
+def purge_raw_html(settings: Settings, as_of: datetime, days: int | None = None) -> dict:
+    """Drop the HTML of finished raw pages fetched more than ``days`` before ``as_of``; metadata stays.
+
+    ``as_of`` is the run's logical time, not the clock, so a re-run purges the same pages. ``days`` defaults
+    to ``settings.raw_retention_days``; 0 or less keeps everything.
+    """
+    days = settings.raw_retention_days if days is None else days
+    if days <= 0:
+        return {"retention_days": days, "bodies_purged": 0}
+    cutoff = as_of - timedelta(days=days)
+    with db.transaction(db.database_url(settings)) as cur:
+        cur.execute(db.query("purge_raw_bodies"), {"cutoff": cutoff, "purged_at": as_of})
+        purged = cur.rowcount
+    return {"retention_days": days, "cutoff": cutoff.isoformat(), "bodies_purged": purged}
+
+
+def vacuum_analyze(settings: Settings) -> dict:
+    """VACUUM (ANALYZE) the database: space back from purged bodies and replaced rows, fresh statistics."""
+    conn = db.connect(db.database_url(settings), application_name="akhbar-maintenance")
+    try:
+        conn.autocommit = True  # VACUUM cannot run inside a transaction
+        with conn.cursor() as cur:
+            cur.execute(db.query("vacuum_analyze"))
+    finally:
+        conn.close()
+    return {"vacuumed": True}
