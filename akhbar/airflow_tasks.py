@@ -83,7 +83,7 @@ def source_doc_md(source: Source) -> str:
         ("time zone", source.time_zone),
         ("home", source.home_url),
         ("allowed domains", ", ".join(source.allowed_domains)),
-        ("feeds", "<br>".join(source.feeds)),
+        ("discovery", "<br>".join(f"{kind}: {url}" for kind, url in source.discovery_urls)),
         ("schedule", f"`{source.schedule}`"),
         ("politeness", (f"delay {source.download_delay:g} s, {source.concurrency_per_domain} per domain, "
                         f"pool `{pool_name(source.key)}` (1 slot)")),
@@ -94,7 +94,7 @@ def source_doc_md(source: Source) -> str:
     table = "\n".join(f"| {name} | {value} |" for name, value in rows)
     return (
         f"### {source.name}\n\n"
-        "Crawls the source's feeds (a Scrapy subprocess), extracts every new page, runs the quality gate and "
+        "Crawls the source's feeds, sitemaps and listing pages (a Scrapy subprocess), extracts every new page, runs the quality gate and "
         "UPSERTs what passes into `articles`. A red `crawl` means the site did not answer; a red `validate` "
         "means too many pages failed the gate (the log names the reason).\n\n"
         f"| field | value |\n|---|---|\n{table}\n"
@@ -112,13 +112,22 @@ def run_label(context) -> str:
 
 
 def crawl(settings: Settings, source_key: str, run_label: str) -> dict:
-    """Open (or reuse) the crawl run for this Airflow run and crawl. A crawl that fetched nothing failed."""
+    """Open (or reuse) the crawl run for this Airflow run and crawl.
+
+    A crawl fails when not one discovery document (feed, sitemap, listing page) could be read, fresh or as
+    "304 not modified". A source whose feeds answered but listed nothing new is healthy: the crawl is
+    incremental, so an hour with no new article fetches no page at all.
+    """
     from akhbar import db, pipeline
 
     run_id = pipeline.start_run(settings, source_key, run_label=run_label)
     counts = pipeline.crawl(settings, run_id)
-    if counts.get("pages_fetched", 0) == 0:
-        reason = f"crawl of {source_key} fetched no page: every feed failed or listed nothing (see the crawl log)"
+    discovery = counts.get("discovery", {})
+    readable = sum(n for kind_outcome, n in discovery.items()
+                   if kind_outcome.rsplit(":", 1)[-1] in ("fetched", "not_modified"))
+    if readable == 0 and counts.get("pages_fetched", 0) == 0:
+        failed = ", ".join(f"{k} {n}" for k, n in sorted(discovery.items())) or "no discovery URL answered"
+        reason = f"crawl of {source_key} could read none of its feeds, sitemaps or listing pages ({failed})"
         with db.transaction(db.database_url(settings)) as cur:
             cur.execute(db.query("set_crawl_run_status"),
                         {"run_id": run_id, "status": "failed", "stats": "{}", "error": reason})

@@ -69,7 +69,7 @@ def test_every_registry_source_has_a_dag_with_tags_retries_and_pool(dagbag):
         assert [t.task_id for t in dag.topological_sort()] == ["crawl", "parse", "validate", "load", "report"]
         assert {"akhbar", source.country} <= set(dag.tags)
         assert dag.catchup is False and dag.max_active_runs == 1
-        assert source.name in dag.doc_md and source.feeds[0] in dag.doc_md
+        assert source.name in dag.doc_md and source.discovery_urls[0][1] in dag.doc_md
         for t in dag.tasks:
             assert t.retries >= 1 and t.retry_exponential_backoff > 1, t.task_id
             assert t.execution_timeout is not None, t.task_id
@@ -202,7 +202,8 @@ download_delay = 0.0
     assert query("SELECT count(*) FROM articles") == [(0,)]
     assert query("SELECT count(*) FROM quarantine") == [(0,)]
     [(status, error)] = query("SELECT status, error FROM crawl_runs WHERE source_key = 'broken'")
-    assert status == "failed" and "crawl of broken fetched no page" in error
+    assert status == "failed" and "crawl of broken could read none of its feeds" in error
+    assert "feed:http_5xx" in error
     summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("akhbar FAILED")]
     assert any("source=broken task=crawl" in line and "CrawlFailed" in line for line in summaries), summaries
 
