@@ -38,6 +38,9 @@ class Source:
     max_pages: int
     extractor: str
     verified: bool
+    # Domains an article's canonical URL may name (the quality gate checks it); empty = allowed_domains.
+    # A mirror serves pages whose canonical URLs name the original publishers.
+    canonical_domains: tuple[str, ...] = ()
 
 
 _REQUIRED = {
@@ -58,6 +61,7 @@ _OPTIONAL = {
     "max_pages": (int, 200),
     "extractor": (str, "generic"),
     "verified": (bool, False),
+    "canonical_domains": (list, []),
 }
 
 
