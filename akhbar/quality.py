@@ -138,7 +138,7 @@ def validate_frame(frame, settings: Settings, run_name: str | None = None) -> di
     """Run the suite over ``frame``; returns the failed reason codes per ``raw_page_id`` (empty = all pass).
 
     ``frame`` is what :func:`akhbar.pipeline.validation_frame` builds. With ``run_name``, the result is also
-    written as GX data docs (HTML) to ``Settings.data_docs_path`` (``validations/<suite>/<run_name>/...``).
+    written as GX data docs (HTML) to ``Settings.data_docs_path / run_name`` (open its ``index.html``).
     """
     if frame.empty:
         return {}
@@ -151,7 +151,9 @@ def validate_frame(frame, settings: Settings, run_name: str | None = None) -> di
     suite = context.suites.add(build_suite(settings))
     result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [INDEX_COLUMN]}
     if run_name:
-        docs_dir = Path(settings.data_docs_path)
+        # One site per run: GX rebuilds a site from its results store, which is in memory here, so runs that
+        # shared a folder would erase each other's pages.
+        docs_dir = Path(settings.data_docs_path) / run_name
         docs_dir.mkdir(parents=True, exist_ok=True)
         context.add_data_docs_site(DATA_DOCS_SITE, {
             "class_name": "SiteBuilder",
