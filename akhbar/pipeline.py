@@ -277,7 +277,7 @@ def validate(settings: Settings, run_id: int) -> dict:
 
 
 def load(settings: Settings, run_id: int) -> dict:
-    """UPSERT the run's valid pages into ``articles`` and cluster the new ones into stories, in one transaction.
+    """Cluster the run's valid pages into stories and UPSERT them into ``articles``, in one transaction.
 
     A re-crawled article whose normalized body changed keeps its newest version; the older one moves to
     ``article_revisions`` with its fetch time. A failure anywhere leaves nothing half-loaded, and a retry
@@ -287,9 +287,11 @@ def load(settings: Settings, run_id: int) -> dict:
 
     url = db.database_url(settings)
     with db.transaction(url) as cur:
+        clustered, touched = stories.cluster_staged(cur, settings, run_id)
         cur.execute(db.query("load_articles"), {"run_id": run_id})
         loaded, inserted, revisions = cur.fetchone()
-        clustered = stories.cluster_new_articles(cur, settings)
+        stories.refresh(cur, touched)
+        stories.cluster_unclustered(cur, settings)  # articles loaded before stories existed, if any
         cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id})
         counts = {"articles_loaded": loaded, "articles_new": inserted, "revisions": revisions,
                   "stories_new": clustered.new_stories, "stories_joined": clustered.joined}

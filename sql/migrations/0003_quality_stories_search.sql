@@ -44,6 +44,7 @@ ALTER TABLE stories ADD CONSTRAINT stories_canonical_article_fk
 DO $$
 BEGIN
     ALTER TABLE articles ALTER COLUMN body_norm SET COMPRESSION lz4;
+    ALTER TABLE articles ALTER COLUMN search_vector SET COMPRESSION lz4;
 EXCEPTION WHEN feature_not_supported OR invalid_parameter_value OR undefined_object THEN
     NULL;
 END $$;

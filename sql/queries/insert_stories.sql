@@ -1,3 +1,3 @@
--- New stories, one per first member (execute_values); the aggregates are filled by refresh_stories.
+-- New, empty stories (execute_values of (canonical_article_id)); refresh_stories fills them from their members.
 INSERT INTO stories (canonical_article_id) VALUES %s
 RETURNING id, canonical_article_id;

@@ -61,10 +61,10 @@ def test_a_failure_mid_batch_leaves_nothing_and_a_retry_loads_it(staged_settings
     run = stage(staged_settings, "youm7", [article("youm7", f"n{i}", body=V1 + str(i)) for i in range(5)])
     pipeline.validate(staged_settings, run)
 
-    def crash(cur, settings):
+    def crash(*args):
         raise RuntimeError("connection lost")
 
-    monkeypatch.setattr(stories, "cluster_new_articles", crash)
+    monkeypatch.setattr(stories, "refresh", crash)
     with pytest.raises(RuntimeError):
         pipeline.load(staged_settings, run)
     assert query("SELECT count(*) FROM articles") == [(0,)]
