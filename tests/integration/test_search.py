@@ -92,3 +92,23 @@ def test_the_reader_role_reads_views_and_cannot_write(corpus, pg_url):
                 cur.execute("SELECT count(*) FROM articles")
     finally:
         conn.close()
+
+
+def test_the_example_queries_run_as_the_reader_role(corpus, pg_url, query):
+    from akhbar.config import SQL_DIR
+
+    text = (SQL_DIR / "queries" / "examples.sql").read_text(encoding="utf-8")
+    statements = [s.strip() for s in text.split(";") if "SELECT" in s]
+    assert 8 <= len(statements) <= 10
+    has_trgm = bool(query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"))
+    conn = psycopg2.connect(pg_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET ROLE akhbar_reader")
+            for statement in statements:
+                if "search_titles_fuzzy" in statement and not has_trgm:
+                    continue
+                cur.execute(statement)
+                cur.fetchall()
+    finally:
+        conn.close()
