@@ -220,7 +220,8 @@ def validate(settings: Settings, run_id: int) -> dict:
     """Run the quality gate on the run's staged pages; failures go to quarantine with their reasons.
 
     Row level: each failing page is quarantined with one reason code per failed check. Batch level: when a
-    source's share of failing pages passes ``settings.max_failure_rate``, all of that source's pages in the
+    source's share of failing pages (including pages the extractor could not parse) passes
+    ``settings.max_failure_rate``, all of that source's pages in the
     run are held back (the passing ones quarantined as ``source_gate_failed``, so nothing is silently
     dropped), the verdicts are committed, and :class:`akhbar.quality.QualityGateFailed` is raised naming the
     source and its dominant reason: the Airflow task turns red. Healthy sources' pages stay valid for load.
@@ -243,7 +244,13 @@ def validate(settings: Settings, run_id: int) -> dict:
             frame = validation_frame([r[:4] for r in rows if r[4] == source_key],
                                      source.canonical_domains or source.allowed_domains)
             failed |= quality.validate_frame(frame, settings, run_name=f"crawl_run_{run_id}_{source_key}")
-        verdicts = quality.source_verdicts([(r[4], failed.get(r[0], [])) for r in rows], settings)
+        # Pages the extractor already gave up on count as failures too: a broken extractor may raise instead
+        # of returning empty fields.
+        cur.execute(db.query("run_extraction_failures"), {"run_id": run_id})
+        extraction_failures = cur.fetchall()
+        judged = [(r[4], failed.get(r[0], [])) for r in rows]
+        judged += [(key, list(reasons)) for key, reasons in extraction_failures]
+        verdicts = quality.source_verdicts(judged, settings)
         broken = {key: v for key, v in verdicts.items() if v.broken}
         held = 0
         statuses, quarantined = [], []

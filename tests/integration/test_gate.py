@@ -69,3 +69,17 @@ def test_below_the_threshold_the_bad_rows_alone_are_quarantined(staged_settings,
 def test_too_few_pages_are_not_judged_as_a_batch(staged_settings):
     run = stage(staged_settings, "youm7", [article("youm7", f"a{i}", published_at=False) for i in range(3)])
     assert pipeline.validate(staged_settings.with_(gate_min_pages=5), run)["invalid"] == 3
+
+
+def test_pages_the_extractor_gave_up_on_count_toward_the_rate(staged_settings, query):
+    run = stage(staged_settings, "youm7", [article("youm7", f"a{i}") for i in range(4)])
+    # six more pages of the run that the parse step quarantined: the extractor found no article in them
+    for i in range(6):
+        (page_id,) = query(
+            "INSERT INTO raw_pages (source_key, crawl_run_id, url, url_key, body_sha256, fetched_at, last_seen_at,"
+            " parse_status) VALUES ('youm7', %s, %s, %s, %s, now(), now(), 'quarantined') RETURNING id",
+            (run, f"https://www.youm7.example/x{i}", f"x{i}", f"sha{i}"))[0]
+        query("INSERT INTO quarantine (raw_page_id, crawl_run_id, source_key, url, stage, reasons)"
+              " VALUES (%s, %s, 'youm7', 'u', 'parse', '{no_article}') RETURNING id", (page_id, run))
+    with pytest.raises(QualityGateFailed, match=r"^youm7: 60% of 10 pages .* mostly no_article"):
+        pipeline.validate(staged_settings, run)
