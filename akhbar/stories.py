@@ -211,6 +211,7 @@ def cluster_staged(cur, settings: Settings, run_id: int) -> tuple[ClusterCounts,
     ids = clusterer.create_stories()
     rows = [(key, ids.get(story, story), signature) for key, story, signature in assigned]
     db.execute_values(cur, "insert_story_assignments", rows, template="(%s, %s, %s::bytea)", page_size=1000)
+    cur.execute(db.query("analyze_story_assignments"))
     return clusterer.counts, {story for _, story, _ in rows}
 
 
