@@ -149,6 +149,7 @@ def cmd_sources(args, settings) -> int:
         ok = ok and report.ok
     return 0 if ok else 1
 
+
 def cmd_maintenance(args, settings) -> int:
     """Re-parse history with the current extractor, purge old raw HTML, or VACUUM/ANALYZE."""
     from akhbar import db, maintenance
@@ -171,6 +172,21 @@ def cmd_maintenance(args, settings) -> int:
     else:
         maintenance.vacuum_analyze(settings)
         print("VACUUM (ANALYZE) done")
+    return 0
+
+
+def cmd_search(args, settings) -> int:
+    from akhbar import search
+
+    hits = search.search(settings, args.query, args.limit)
+    if not hits:
+        print("no articles match", file=sys.stderr)
+        return 1
+    for hit in hits:
+        when = hit.published_at.isoformat() if hit.published_at else "?"
+        print(f"{hit.rank:.3f}  {when}  [{hit.source_key}]  {hit.title}")
+        print(f"       {unquote(hit.url)}")
+        print(f"       {' '.join(hit.snippet.split())}")
     return 0
 
 
@@ -212,6 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_maint.add_argument("--days", type=int, help="purge-raw: days of raw HTML to keep (default AKHBAR_RAW_RETENTION_DAYS)")
     p_maint.set_defaults(func=cmd_maintenance)
 
+    p_search = sub.add_parser("search", help="full-text search of the loaded articles (Arabic, ranked)")
+    p_search.add_argument("query", help='words, "a phrase", OR, -excluded')
+    p_search.add_argument("-n", "--limit", type=int, default=10)
+    p_search.set_defaults(func=cmd_search)
+
     p_demo = sub.add_parser("demo", help="the whole job on the offline demo mirror")
     p_demo.set_defaults(func=cmd_demo)
     return parser
@@ -220,6 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     from akhbar.db import DatabaseUnavailable
     from akhbar.pipeline import CrawlFailed
+    from akhbar.quality import QualityGateFailed
     from akhbar.sources import RegistryError
 
     # pgserver's platformdirs warns when XDG_RUNTIME_DIR is unset (root, containers); it falls back to /tmp.
@@ -235,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     try:
         return args.func(args, settings)
-    except (DatabaseUnavailable, RegistryError, CrawlFailed, DemoPortBusy, FileNotFoundError) as exc:
+    except (DatabaseUnavailable, RegistryError, CrawlFailed, DemoPortBusy, FileNotFoundError,
+            QualityGateFailed) as exc:
         print(f"akhbar: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -42,6 +42,14 @@ class Settings:
     min_body_chars: int = 200
     min_arabic_ratio: float = 0.6
     max_failure_rate: float = 0.30
+    gate_min_pages: int = 5  # a source's batch-level failure rate is judged from this many pages up
+    # GX data docs (HTML), one page per validation run; None: data_dir/data_docs.
+    data_docs_dir: Path | None = None
+    # Story clustering (MinHash LSH on word shingles of body_norm).
+    story_window_hours: int = 72
+    story_jaccard: float = 0.45
+    story_jaccard_same_agency: float = 0.35
+    story_shingle_words: int = 3
     sources_file: Path | None = None
     log_level: str = "INFO"
     # Airflow: which registry sources get a DAG ("all", "mirror" = loopback sources only, "live" = the rest,
@@ -57,6 +65,10 @@ class Settings:
     @property
     def embedded_pgdata(self) -> Path:
         return self.data_dir / "pgdata"
+
+    @property
+    def data_docs_path(self) -> Path:
+        return self.data_docs_dir or self.data_dir / "data_docs"
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
@@ -112,6 +124,12 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         min_body_chars=get("MIN_BODY_CHARS", defaults.min_body_chars, int),
         min_arabic_ratio=get("MIN_ARABIC_RATIO", defaults.min_arabic_ratio, float),
         max_failure_rate=get("MAX_FAILURE_RATE", defaults.max_failure_rate, float),
+        gate_min_pages=get("GATE_MIN_PAGES", defaults.gate_min_pages, int),
+        data_docs_dir=get("DATA_DOCS_DIR", None, Path),
+        story_window_hours=get("STORY_WINDOW_HOURS", defaults.story_window_hours, int),
+        story_jaccard=get("STORY_JACCARD", defaults.story_jaccard, float),
+        story_jaccard_same_agency=get("STORY_JACCARD_SAME_AGENCY", defaults.story_jaccard_same_agency, float),
+        story_shingle_words=get("STORY_SHINGLE_WORDS", defaults.story_shingle_words, int),
         sources_file=get("SOURCES_FILE", None, Path),
         log_level=get("LOG_LEVEL", defaults.log_level),
         dag_sources=get("DAG_SOURCES", defaults.dag_sources),

@@ -189,8 +189,18 @@ def parse(settings: Settings, run_id: int) -> dict:
     return counts
 
 
-def validation_frame(rows):
-    """The DataFrame the quality suite runs on, from (raw_page_id, url_key, article, fetched_at) rows."""
+def _on_domains(url: str | None, domains) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url or "").hostname or "").lower()
+    return any(host == d or host.endswith("." + d) for d in (d.lower().lstrip(".") for d in domains))
+
+
+def validation_frame(rows, allowed_domains=None):
+    """The DataFrame the quality suite runs on, from (raw_page_id, url_key, article, fetched_at) rows.
+
+    ``allowed_domains``: the domains a canonical URL may name (None: not checked).
+    """
     import pandas as pd
 
     from transforms.text import arabic_letter_ratio
@@ -198,6 +208,8 @@ def validation_frame(rows):
     records = []
     for raw_page_id, key, article, fetched_at in rows:
         published = pd.to_datetime(article.get("published_at"), utc=True) if article.get("published_at") else None
+        language = (article.get("language") or "").split("-")[0].split("_")[0].strip().lower() or None
+        canonical = article.get("canonical_url") or article.get("url")
         records.append({
             "raw_page_id": raw_page_id,
             "url_key": key,
@@ -208,15 +220,31 @@ def validation_frame(rows):
             "published_after_fetch_s": (
                 (published - pd.Timestamp(fetched_at)) / timedelta(seconds=1) if published is not None else None
             ),
+            "published_year": published.year if published is not None else None,
+            "language": language,
+            "canonical_on_allowed_domain": True if allowed_domains is None else _on_domains(canonical,
+                                                                                             allowed_domains),
         })
     frame = pd.DataFrame.from_records(records, columns=[
-        "raw_page_id", "url_key", "title", "body", "arabic_ratio", "published_at", "published_after_fetch_s"])
+        "raw_page_id", "url_key", "title", "body", "arabic_ratio", "published_at", "published_after_fetch_s",
+        "published_year", "language", "canonical_on_allowed_domain"])
     frame["published_after_fetch_s"] = frame["published_after_fetch_s"].astype("float64")
+    frame["published_year"] = frame["published_year"].astype("float64")
+    frame["canonical_on_allowed_domain"] = frame["canonical_on_allowed_domain"].astype(bool)
     return frame
 
 
 def validate(settings: Settings, run_id: int) -> dict:
-    """Run the quality gate on the run's staged pages; failures go to quarantine with their reasons."""
+    """Run the quality gate on the run's staged pages; failures go to quarantine with their reasons.
+
+    Row level: each failing page is quarantined with one reason code per failed check. Batch level: when a
+    source's share of failing pages (including pages the extractor could not parse) passes
+    ``settings.max_failure_rate``, all of that source's pages in the
+    run are held back (the passing ones quarantined as ``source_gate_failed``, so nothing is silently
+    dropped), the verdicts are committed, and :class:`akhbar.quality.QualityGateFailed` is raised naming the
+    source and its dominant reason: the Airflow task turns red. Healthy sources' pages stay valid for load.
+    Running it again on the same run reaches the same verdict.
+    """
     from akhbar import quality
 
     url = db.database_url(settings)
@@ -227,38 +255,71 @@ def validate(settings: Settings, run_id: int) -> dict:
         skipped = cur.rowcount
         cur.execute(db.query("extracted_for_validation"), {"run_id": run_id})
         rows = cur.fetchall()
-        frame = validation_frame(rows)
-        failed = quality.validate_frame(frame, settings)
         by_reason = {c.reason: c.describe() for c in quality.checks(settings)}
-        source_key = _get_run(url, run_id)["source_key"]
-        verdicts, quarantined = [], []
-        for raw_page_id, _key, article, _fetched in rows:
+        failed: dict[int, list[str]] = {}
+        for source_key in sorted({r[4] for r in rows}):
+            source = get_source(settings, source_key)
+            frame = validation_frame([r[:4] for r in rows if r[4] == source_key],
+                                     source.canonical_domains or source.allowed_domains)
+            failed |= quality.validate_frame(frame, settings, run_name=f"crawl_run_{run_id}_{source_key}")
+        # Pages the extractor already gave up on count as failures too: a broken extractor may raise instead
+        # of returning empty fields.
+        cur.execute(db.query("run_extraction_failures"), {"run_id": run_id})
+        extraction_failures = cur.fetchall()
+        judged = [(r[4], failed.get(r[0], [])) for r in rows]
+        judged += [(key, list(reasons)) for key, reasons in extraction_failures]
+        verdicts = quality.source_verdicts(judged, settings)
+        broken = {key: v for key, v in verdicts.items() if v.broken}
+        held = 0
+        statuses, quarantined = [], []
+        for raw_page_id, _key, article, _fetched, source_key in rows:
             reasons = failed.get(raw_page_id)
-            verdicts.append((raw_page_id, "invalid" if reasons else "valid", reasons or []))
+            details = {"title": article.get("title")}
             if reasons:
-                quarantined.append(_quarantine_row(
-                    run_id, source_key, raw_page_id, article["url"], "validate", reasons,
-                    {"failed_expectations": [by_reason[r] for r in reasons], "title": article.get("title")}))
-        if verdicts:
-            db.execute_values(cur, "set_validation_status", verdicts, template="(%s, %s, %s::text[])")
+                details["failed_expectations"] = [by_reason[r] for r in reasons]
+            elif source_key in broken:
+                reasons = [quality.SOURCE_GATE_REASON]
+                details["source_gate"] = broken[source_key].message()
+                held += 1
+            statuses.append((raw_page_id, "invalid" if reasons else "valid", reasons or []))
+            if reasons:
+                quarantined.append(_quarantine_row(run_id, source_key, raw_page_id, article["url"], "validate",
+                                                   reasons, details))
+        if statuses:
+            db.execute_values(cur, "set_validation_status", statuses, template="(%s, %s, %s::text[])")
         if quarantined:
             db.execute_values(cur, "upsert_quarantine", quarantined)
             cur.execute(db.query("set_raw_page_status"), {
                 "status": "quarantined", "extractor_version": None, "ids": [r[0] for r in quarantined]})
-        counts = {"validated": len(rows), "valid": len(rows) - len(quarantined), "invalid": len(quarantined),
-                  "skipped_duplicates": skipped}
-        _run_status(cur, run_id, "validated", counts)
+        counts = {"validated": len(rows), "valid": len(rows) - len(quarantined),
+                  "invalid": len(quarantined) - held, "held_by_source_gate": held, "skipped_duplicates": skipped}
+        error = "; ".join(v.message() for v in broken.values()) or None
+        _run_status(cur, run_id, "failed" if broken else "validated", counts, error)
+    if broken:
+        log.error("quality gate: %s", error)
+        raise quality.QualityGateFailed(error)
     return counts
 
 
 def load(settings: Settings, run_id: int) -> dict:
-    """UPSERT the run's valid pages into ``articles``, in one transaction."""
+    """Cluster the run's valid pages into stories and UPSERT them into ``articles``, in one transaction.
+
+    A re-crawled article whose normalized body changed keeps its newest version; the older one moves to
+    ``article_revisions`` with its fetch time. A failure anywhere leaves nothing half-loaded, and a retry
+    is safe (the staged pages stay until the transaction that loads them commits).
+    """
+    from akhbar import stories
+
     url = db.database_url(settings)
     with db.transaction(url) as cur:
+        clustered, touched = stories.cluster_staged(cur, settings, run_id)
         cur.execute(db.query("load_articles"), {"run_id": run_id})
-        (loaded,) = cur.fetchone()
+        loaded, inserted, revisions = cur.fetchone()
+        stories.refresh(cur, touched)
+        stories.cluster_unclustered(cur, settings)  # articles loaded before stories existed, if any
         cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id})
-        counts = {"articles_loaded": loaded}
+        counts = {"articles_loaded": loaded, "articles_new": inserted, "revisions": revisions,
+                  "stories_new": clustered.new_stories, "stories_joined": clustered.joined}
         _run_status(cur, run_id, "loaded", counts)
     return counts
 
@@ -273,14 +334,20 @@ class RunSummary:
 
     def lines(self) -> list[str]:
         c = self.counts
+        quarantined = c.get("parse_quarantined", 0) + c.get("invalid", 0) + c.get("held_by_source_gate", 0)
         out = [
             f"run {self.run_id} of {self.source_key}:",
             f"  URLs discovered      {c.get('urls_discovered', 0)} ({c.get('already_had', 0)} already had)",
             f"  pages fetched        {c.get('pages_fetched', 0)} ({c.get('pages_new', 0)} new)",
             f"  parsed               {c.get('parsed', 0)}",
             f"  articles loaded      {c.get('articles_loaded', 0)}",
-            f"  pages quarantined    {c.get('parse_quarantined', 0) + c.get('invalid', 0)}",
+            f"  pages quarantined    {quarantined}",
         ]
+        if c.get("revisions"):
+            out.insert(4, f"  revisions kept       {c['revisions']}")
+        if c.get("stories_new") or c.get("stories_joined"):
+            out.insert(4, f"  stories              {c.get('stories_new', 0)} new, "
+                          f"{c.get('stories_joined', 0)} articles joined an existing one")
         if c.get("skipped_duplicates"):
             out.insert(5, f"  skipped (duplicates) {c['skipped_duplicates']}")
         out += [f"    {reason:<28} {n}" for reason, n in self.quarantined_by_reason]

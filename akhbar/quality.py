@@ -1,8 +1,15 @@
 """The quality gate: a Great Expectations 1.x suite written as code, run in an ephemeral context.
 
 Each expectation carries the reason code that a failing row gets in ``quarantine``. Values that GX cannot
-express directly on raw columns (the Arabic share, the publication lead over the fetch) are computed into
-columns first, by the same pure helpers the rest of the project uses.
+express directly on raw columns (the Arabic share, the publication lead over the fetch, whether the canonical
+URL is on an allowed domain) are computed into columns first, by the same pure helpers the rest of the project
+uses.
+
+Two levels:
+- row level (:func:`validate_frame`): each failing row gets one reason code per failed expectation;
+- batch level (:func:`source_verdicts`): when a source's share of failing pages in one run passes
+  ``Settings.max_failure_rate``, the whole batch of that source is held back, because a broken extractor
+  makes even its passing rows suspect. The pipeline then raises :class:`QualityGateFailed`.
 """
 
 from __future__ import annotations
@@ -10,12 +17,38 @@ from __future__ import annotations
 import logging
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from akhbar.config import Settings
 
 SUITE_NAME = "akhbar_articles"
 INDEX_COLUMN = "raw_page_id"
+DATA_DOCS_SITE = "akhbar_local"
+# The reason code of a page that passed its own checks but was held back with the rest of its source's batch.
+SOURCE_GATE_REASON = "source_gate_failed"
+
+# Text that belongs to the page around an article, not to the article: an extractor that returns it took the
+# wrong block. Matched case-insensitively anywhere in the body.
+BOILERPLATE_MARKERS = (
+    "جميع الحقوق محفوظة",
+    "كل الحقوق محفوظة",
+    r"اشترك(?:وا)? في (?:ال)?نشر(?:ة|تنا)",
+    r"تابعونا على",
+    r"(?:يرجى|الرجاء) تفعيل",
+    r"ملفات تعريف الارتباط",
+    r"الصفحة (?:المطلوبة )?غير موجودة",
+    r"enable javascript",
+    r"all rights reserved",
+    r"lorem ipsum",
+    r"accept (?:all )?cookies",
+)
+BOILERPLATE_REGEX = "(?i)(?:" + "|".join(BOILERPLATE_MARKERS) + ")"
+
+
+class QualityGateFailed(RuntimeError):
+    """A source's failure rate in one run passed the threshold: its batch was held back, not loaded."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +90,22 @@ def checks(settings: Settings) -> list[Check]:
             # seconds by which publication is after the fetch; one hour of clock skew is allowed
             {"column": "published_after_fetch_s", "max_value": 3600},
         ),
+        Check(
+            "published_before_1990",
+            "ExpectColumnValuesToBeBetween",
+            {"column": "published_year", "min_value": 1990},
+        ),
+        Check("not_arabic_language", "ExpectColumnValuesToBeInSet", {"column": "language", "value_set": ["ar"]}),
+        Check(
+            "canonical_off_domain",
+            "ExpectColumnValuesToBeInSet",
+            {"column": "canonical_on_allowed_domain", "value_set": [True]},
+        ),
+        Check(
+            "boilerplate_in_body",
+            "ExpectColumnValuesToNotMatchRegex",
+            {"column": "body", "regex": BOILERPLATE_REGEX},
+        ),
         Check("duplicate_url", "ExpectColumnValuesToBeUnique", {"column": "url_key"}),
     ]
 
@@ -85,23 +134,42 @@ def _ephemeral_context():
     return context
 
 
-def validate_frame(frame, settings: Settings) -> dict[int, list[str]]:
+def validate_frame(frame, settings: Settings, run_name: str | None = None) -> dict[int, list[str]]:
     """Run the suite over ``frame``; returns the failed reason codes per ``raw_page_id`` (empty = all pass).
 
-    ``frame`` has the columns raw_page_id, url_key, title, body, arabic_ratio, published_at,
-    published_after_fetch_s.
+    ``frame`` is what :func:`akhbar.pipeline.validation_frame` builds. With ``run_name``, the result is also
+    written as GX data docs (HTML) to ``Settings.data_docs_path / run_name`` (open its ``index.html``).
     """
     if frame.empty:
         return {}
+    import great_expectations as gx
+
     context = _ephemeral_context()
     source = context.data_sources.add_pandas("akhbar_batch")
     asset = source.add_dataframe_asset("extracted_pages")
-    batch = asset.add_batch_definition_whole_dataframe("run").get_batch(batch_parameters={"dataframe": frame})
+    batch_definition = asset.add_batch_definition_whole_dataframe("run")
     suite = context.suites.add(build_suite(settings))
-    result = batch.validate(
-        suite,
-        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [INDEX_COLUMN]},
-    )
+    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [INDEX_COLUMN]}
+    if run_name:
+        # One site per run: GX rebuilds a site from its results store, which is in memory here, so runs that
+        # shared a folder would erase each other's pages.
+        docs_dir = Path(settings.data_docs_path) / run_name
+        docs_dir.mkdir(parents=True, exist_ok=True)
+        context.add_data_docs_site(DATA_DOCS_SITE, {
+            "class_name": "SiteBuilder",
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(docs_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        })
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=run_name, data=batch_definition, suite=suite))
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name="akhbar_gate", validation_definitions=[definition], result_format=result_format,
+            actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs", site_names=[DATA_DOCS_SITE])]))
+        outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=gx.RunIdentifier(run_name=run_name))
+        (result,) = outcome.run_results.values()
+    else:
+        batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(suite, result_format=result_format)
     failed: dict[int, list[str]] = {}
     for outcome in result.results:
         if outcome.success:
@@ -113,3 +181,53 @@ def validate_frame(frame, settings: Settings) -> dict[int, list[str]]:
         for row in rows:
             failed.setdefault(int(row[INDEX_COLUMN]), []).append(reason)
     return failed
+
+
+@dataclass(frozen=True)
+class SourceVerdict:
+    source_key: str
+    pages: int  # pages of the source that reached the gate in this run
+    failed: int  # of which failed at least one check
+    reasons: dict[str, int]  # pages per failed reason code
+    threshold: float
+    min_pages: int
+
+    @property
+    def failure_rate(self) -> float:
+        return self.failed / self.pages if self.pages else 0.0
+
+    @property
+    def dominant_reason(self) -> str | None:
+        if not self.reasons:
+            return None
+        return min(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+
+    @property
+    def broken(self) -> bool:
+        return self.pages >= self.min_pages and self.failure_rate > self.threshold
+
+    def message(self) -> str:
+        reason = self.dominant_reason
+        return (
+            f"{self.source_key}: {self.failure_rate:.0%} of {self.pages} pages failed the quality gate "
+            f"(limit {self.threshold:.0%}), mostly {reason} ({self.reasons[reason] / self.pages:.0%}); "
+            "extractor broken?"
+        )
+
+
+def source_verdicts(pages: list[tuple[str, list[str]]], settings: Settings) -> dict[str, SourceVerdict]:
+    """The batch-level verdict per source from (source_key, failed reason codes) per page of one run."""
+    totals: Counter = Counter()
+    failed: Counter = Counter()
+    reasons: dict[str, Counter] = {}
+    for source_key, page_reasons in pages:
+        totals[source_key] += 1
+        reasons.setdefault(source_key, Counter())
+        if page_reasons:
+            failed[source_key] += 1
+            reasons[source_key].update(set(page_reasons))
+    return {
+        key: SourceVerdict(key, totals[key], failed[key], dict(reasons[key]), settings.max_failure_rate,
+                           settings.gate_min_pages)
+        for key in totals
+    }

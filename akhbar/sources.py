@@ -49,6 +49,9 @@ class Source:
     download_timeout: float | None = None  # seconds; None: AKHBAR_DOWNLOAD_TIMEOUT
     download_maxsize: int | None = None  # bytes; None: AKHBAR_DOWNLOAD_MAXSIZE
     notes: str = ""
+    # Domains an article's canonical URL may name (the quality gate checks it); empty = allowed_domains.
+    # A mirror serves pages whose canonical URLs name the original publishers.
+    canonical_domains: tuple[str, ...] = ()
     _compiled: tuple = field(default=(), repr=False, compare=False)
 
     @property
@@ -63,6 +66,7 @@ class Source:
             return True
         patterns = self._compiled or tuple(re.compile(p) for p in self.article_patterns)
         return any(p.search(url) for p in patterns)
+
 
 
 _REQUIRED = {
@@ -92,6 +96,8 @@ _OPTIONAL = {
     "download_timeout": ((int, float), None),
     "download_maxsize": (int, None),
     "notes": (str, ""),
+
+    "canonical_domains": (list, []),
 }
 _URL_LISTS = ("feeds", "sitemaps", "news_sitemaps", "listing_pages")
 _CRON_PRESETS = {"@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@continuous"}

@@ -209,9 +209,6 @@ download_delay = 0.0
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="needs the batch-level quality gate (issue 5: validate raises past the failure rate); "
-                          "remove this mark when it is merged")
 def test_a_source_whose_pages_all_fail_validation_fails_validate_naming_the_reason(
         airflow_db, dagbag, settings, query, monkeypatch, caplog):
     monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)

@@ -48,3 +48,23 @@ def test_thresholds_come_from_settings():
     rows = [row(1, "a", body="نص عربي قصير لكنه كاف هنا")]
     assert validate_frame(validation_frame(rows), Settings(min_body_chars=10)) == {}
     assert validate_frame(validation_frame(rows), Settings(min_body_chars=100)) == {1: ["body_too_short"]}
+
+
+def test_language_domain_age_and_boilerplate_checks():
+    rows = [
+        row(1, "ok", language="ar-EG", canonical_url="https://www.youm7.com/story/1"),
+        row(2, "farsi-page", language="fa"),
+        row(3, "off-site", canonical_url="https://www.elsewhere.net/copy"),
+        row(4, "old", published_at="1985-03-01T10:00:00+00:00"),
+        row(5, "footer", body=ARABIC_BODY + " جميع الحقوق محفوظة لموقع الخبر 2026"),
+        row(6, "cookies", body=ARABIC_BODY + " Please enable JavaScript to view this page."),
+        row(7, "no-lang", language=None),  # pages that declare no language are judged by their letters alone
+    ]
+    frame = validation_frame(rows, allowed_domains=("example.com", "youm7.com"))
+    assert validate_frame(frame, Settings(database_url="unused")) == {
+        2: ["not_arabic_language"],
+        3: ["canonical_off_domain"],
+        4: ["published_before_1990"],
+        5: ["boilerplate_in_body"],
+        6: ["boilerplate_in_body"],
+    }

@@ -1,0 +1,255 @@
+"""Load benchmark: our loader beside plain executemany, then story clustering and search latency.
+
+    .venv/bin/python bench/load.py [--rows 100000] [--server postgresql://postgres@127.0.0.1:5432/postgres]
+
+It creates a database of its own on the server, applies the migrations, and drops it at the end. The articles
+are synthetic: about 3 KB of Arabic each (UTF-8), drawn at random, with a Zipf-like law, from the words of the
+real corpus in /work/shared/corpus (or from a small built-in list when it is absent); titles are 8-word strings.
+They carry no duplicates, so clustering time is the cost of the common case (most articles start a story).
+
+Both loaders write identical ``articles`` rows, with the normalized text, content hash and search vector:
+- ours: COPY of the staged article JSON into ``extracted_pages``, then the load step's single UPSERT
+  (``sql/queries/load_articles.sql``), in one transaction;
+- executemany: psycopg2 ``executemany`` of one INSERT ... ON CONFLICT per article, computing the same
+  columns in SQL, in one transaction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import io
+import json
+import random
+import statistics
+import sys
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import psycopg2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from akhbar import db, stories
+from akhbar.config import Settings
+from transforms.normalize import normalize_for_search
+
+CORPUS = Path("/work/shared/corpus/ant-v2.1-multisource.jsonl.gz")
+FALLBACK_WORDS = ["الحكومة", "وزير", "الصحة", "القاهرة", "مصر", "أعلن", "اليوم", "في", "من", "على", "إلى", "أن", "رئيس", "مجلس", "الوزراء", "المحافظة", "الشرطة", "الاقتصاد", "السوق", "الدولار", "النفط", "الانتخابات", "البرلمان", "المستشفى", "الجامعة", "الطلاب"]
+EXECUTEMANY_SQL = """
+INSERT INTO articles (url_key, url, canonical_url, source_key, raw_page_id, title, body, authors, tags, language,
+                      published_at, extractor, extractor_version, fetched_at, title_norm, body_norm, content_hash,
+                      search_vector)
+VALUES (%(url_key)s, %(url)s, %(url)s, %(source)s, %(raw_page_id)s, %(title)s, %(body)s, '{}', '{}', 'ar',
+        %(published_at)s, 'bench', '1', %(fetched_at)s, %(title_norm)s, %(body_norm)s, md5(%(body_norm)s),
+        akhbar_document_vector(%(title_norm)s, %(body_norm)s, %(stops)s))
+ON CONFLICT (url_key) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body,
+    title_norm = EXCLUDED.title_norm, body_norm = EXCLUDED.body_norm, content_hash = EXCLUDED.content_hash,
+    search_vector = EXCLUDED.search_vector, fetched_at = EXCLUDED.fetched_at, updated_at = now()
+"""
+SOURCES = ("youm7", "masrawy", "ahram", "shorouk", "akhbarelyom")
+
+
+def vocabulary(limit: int = 20000) -> tuple[list[str], list[float]]:
+    if not CORPUS.exists():
+        return FALLBACK_WORDS, [1.0 / (i + 1) for i in range(len(FALLBACK_WORDS))]
+    counts: Counter = Counter()
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i >= 5000:
+                break
+            counts.update(json.loads(line)["text"].split())
+    words = [w for w, _ in counts.most_common(limit)]
+    return words, [1.0 / (i + 1) ** 0.9 for i in range(len(words))]
+
+
+def synthetic_articles(n: int, seed: int = 7) -> list[dict]:
+    rng = random.Random(seed)
+    folded = {w: normalize_for_search(w) for w in vocabulary()[0]}  # folding is word by word: fold words once
+    words = [w for w in folded if folded[w] and " " not in folded[w]]
+    weights = [1.0 / (i + 1) ** 0.9 for i in range(len(words))]
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    out = []
+    for i in range(n):
+        picked = rng.choices(words, weights, k=330)
+        body, size = [], 0
+        for w in picked:
+            body.append(w)
+            size += len(w.encode()) + 1
+            if size >= 3000:
+                break
+        body_text = " ".join(body) + "."
+        title_words = rng.choices(words, weights, k=8)
+        title = " ".join(title_words)
+        published = start + timedelta(minutes=4 * i)  # 100k articles over about nine months
+        source = SOURCES[i % len(SOURCES)]
+        url = f"https://www.{source}.example/news/{i}"
+        out.append({
+            "url": url, "canonical_url": url, "title": title, "body": body_text, "source": source,
+            "published_at": published.isoformat(), "fetched_at": (published + timedelta(minutes=5)).isoformat(),
+            "title_norm": " ".join(folded[w] for w in title_words),
+            "body_norm": " ".join(folded[w] for w in body) + ".",
+            "authors": [], "tags": [], "images": [], "language": "ar", "extractor": "bench",
+            "extractor_version": "1", "agency": None, "dateline": None,
+        })
+    return out
+
+
+def copy_rows(cur, table: str, columns: list[str], rows) -> None:
+    buf = io.StringIO()
+    for row in rows:
+        buf.write("\t".join(_copy_value(v) for v in row) + "\n")
+    buf.seek(0)
+    cur.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
+
+
+def _copy_value(value) -> str:
+    if value is None:
+        return r"\N"
+    return str(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def prepare(url: str, arts: list[dict]) -> tuple[int, list[int]]:
+    """Sources, a crawl run and one raw page per article (the crawl's work, not timed)."""
+    with db.transaction(url) as cur:
+        for s in SOURCES:
+            cur.execute("INSERT INTO sources (key, name, home_url) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                        (s, s, f"https://www.{s}.example/"))
+        cur.execute("INSERT INTO crawl_runs (source_key, status) VALUES ('youm7', 'validated') RETURNING id")
+        (run_id,) = cur.fetchone()
+        copy_rows(cur, "raw_pages", ["source_key", "crawl_run_id", "url", "url_key", "http_status", "body_sha256",
+                                     "fetched_at", "last_seen_at", "parse_status"],
+                  ((a["source"], run_id, a["url"], a["url"], 200, hashlib.sha256(a["url"].encode()).hexdigest(),
+                    a["fetched_at"], a["fetched_at"], "extracted") for a in arts))
+        cur.execute("SELECT id FROM raw_pages WHERE crawl_run_id = %s ORDER BY id", (run_id,))
+        page_ids = [r[0] for r in cur.fetchall()]
+    return run_id, page_ids
+
+
+def reset(url: str) -> None:
+    with db.transaction(url) as cur:
+        cur.execute("TRUNCATE articles, article_revisions, stories, extracted_pages")
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("VACUUM ANALYZE articles")
+    conn.close()
+
+
+def load_ours(url: str, run_id: int, page_ids: list[int], arts: list[dict]) -> tuple[float, float, object]:
+    """The load step's path, in one transaction: COPY to staging, cluster, UPSERT. Returns (load seconds
+    without clustering, clustering seconds, cluster counts)."""
+    with db.transaction(url) as cur:
+        t0 = time.perf_counter()
+        copy_rows(cur, "extracted_pages", ["raw_page_id", "crawl_run_id", "source_key", "url_key", "article",
+                                           "validation_status"],
+                  ((pid, run_id, a["source"], a["url"], json.dumps(a, ensure_ascii=False), "valid")
+                   for pid, a in zip(page_ids, arts)))
+        t_copy = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        counts, touched = stories.cluster_staged(cur, Settings(database_url=url), run_id)
+        t_cluster = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        cur.execute(db.query("load_articles"), {"run_id": run_id})
+        (loaded, _new, _rev) = cur.fetchone()
+        stories.refresh(cur, touched)
+        t_load = time.perf_counter() - t0
+        t0 = time.perf_counter()
+    t_commit = time.perf_counter() - t0
+    assert loaded == len(arts), loaded
+    return t_copy + t_load + t_commit, t_cluster, counts
+
+
+def vector_seconds(url: str) -> float:
+    """What computing the search vectors alone costs, on the loaded rows."""
+    with db.transaction(url) as cur:
+        t0 = time.perf_counter()
+        cur.execute("SELECT count(akhbar_document_vector(title_norm, body_norm, (SELECT akhbar_stop_lexemes())))"
+                    " FROM articles")
+        return time.perf_counter() - t0
+
+
+def load_executemany(url: str, page_ids: list[int], arts: list[dict]) -> float:
+    with db.transaction(url) as cur:
+        cur.execute("SELECT akhbar_stop_lexemes()")
+        (stops,) = cur.fetchone()
+    t0 = time.perf_counter()
+    with db.transaction(url) as cur:
+        cur.executemany(EXECUTEMANY_SQL, [
+            {**a, "url_key": a["url"], "raw_page_id": pid, "stops": stops} for pid, a in zip(page_ids, arts)])
+    return time.perf_counter() - t0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--without-search-index", action="store_true",
+                        help="drop the GIN index on search_vector first, to see the loading mechanism alone")
+    args = parser.parse_args(argv)
+
+    name = f"akhbar_bench_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(args.server)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    url = args.server.rsplit("/", 1)[0] + "/" + name
+    try:
+        db.migrate(url)
+        if args.without_search_index:
+            with db.transaction(url) as cur:
+                cur.execute("DROP INDEX articles_search")
+        t0 = time.perf_counter()
+        arts = synthetic_articles(args.rows)
+        size = sum(len(a["body"].encode()) for a in arts) / len(arts)
+        print(f"{len(arts)} synthetic articles, {size:.0f} bytes of body on average ({time.perf_counter() - t0:.0f} s"
+              " to make)")
+        run_id, page_ids = prepare(url, arts)
+
+        reset(url)
+        many = load_executemany(url, page_ids, arts)
+        reset(url)
+        ours, clustering, counts = load_ours(url, run_id, page_ids, arts)
+        vectors = vector_seconds(url)
+        n = len(arts)
+        print(f"executemany : {many:7.1f} s  {n / many:8,.0f} articles/s")
+        print(f"ours        : {ours:7.1f} s  {n / ours:8,.0f} articles/s   ratio {many / ours:.2f}x")
+        print(f"  of which search vectors (both loaders compute them): {vectors:.1f} s; without them: "
+              f"executemany {n / max(many - vectors, 1e-9):,.0f}/s, ours {n / max(ours - vectors, 1e-9):,.0f}/s, "
+              f"ratio {(many - vectors) / max(ours - vectors, 1e-9):.2f}x")
+        print(f"clustering  : {clustering:7.1f} s for {counts.processed} articles ({counts.new_stories} stories)")
+
+        rng = random.Random(11)
+        words, weights = vocabulary(3000)
+        queries = [" ".join(rng.choices(words[30:], weights[30:], k=rng.choice((1, 2, 2, 3))))
+                   for _ in range(args.queries)]
+        latencies, hits = [], 0
+        conn = psycopg2.connect(url)
+        with conn.cursor() as cur:
+            for q in queries:
+                t = time.perf_counter()
+                cur.execute(db.query("search_articles"), {"query": normalize_for_search(q), "limit": 20})
+                hits += len(cur.fetchall())
+                latencies.append((time.perf_counter() - t) * 1000)
+        conn.close()
+        q = statistics.quantiles(latencies, n=20)
+        print(f"search      : p50 {statistics.median(latencies):.1f} ms, p95 {q[18]:.1f} ms over {len(latencies)} "
+              f"queries of 1-3 words, limit 20 ({hits / len(latencies):.1f} hits per query)")
+    finally:
+        if not args.keep:
+            with admin.cursor() as cur:
+                cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+                cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

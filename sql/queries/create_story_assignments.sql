@@ -1,0 +1,6 @@
+-- The load's story assignments, written before the UPSERT reads them; gone at the end of the transaction.
+CREATE TEMPORARY TABLE IF NOT EXISTS story_assignments (
+    url_key   text PRIMARY KEY,
+    story_id  bigint NOT NULL,
+    minhash   bytea NOT NULL
+) ON COMMIT DROP;

@@ -1,0 +1,63 @@
+-- Example queries for analysts. Each runs as the read-only role akhbar_reader (views and search functions
+-- only) or as any role that can read the tables. Dates are UTC unless a time zone is named.
+-- Not run by the code. Copy what you need into psql.
+
+-- 1. Today's articles per source (Cairo's day).
+SELECT source_key, count(*) AS articles
+FROM v_articles
+WHERE published_at >= date_trunc('day', now() AT TIME ZONE 'Africa/Cairo') AT TIME ZONE 'Africa/Cairo'
+GROUP BY source_key
+ORDER BY articles DESC;
+
+-- 2. Full-text search: ranked, title matches first, with a highlighted snippet. ى/ي, alef forms and
+--    diacritics are folded, and stopwords are ignored. Websearch syntax works ("a phrase", OR, -word).
+SELECT published_at, source_key, title, snippet, url
+FROM search_articles('"وزارة الصحة" المستشفى -كورونا', 20);
+
+-- 3. Stories covered by 3 or more sources in the last 7 days.
+SELECT story_id, title, agency, source_count, sources, first_published_at
+FROM v_stories
+WHERE source_count >= 3 AND last_published_at >= now() - interval '7 days'
+ORDER BY source_count DESC, first_published_at DESC;
+
+-- 4. The members of one story, earliest first (replace 42 with a story_id from query 3).
+SELECT published_at, source_key, title, agency, url
+FROM v_articles WHERE story_id = 42
+ORDER BY published_at;
+
+-- 5. An agency's share of each source's articles this month (أ ش أ: the Middle East News Agency).
+SELECT source_key,
+       count(*) FILTER (WHERE agency = 'أ ش أ') AS mena_articles,
+       count(*) AS all_articles,
+       round(100.0 * count(*) FILTER (WHERE agency = 'أ ش أ') / count(*), 1) AS mena_percent
+FROM v_articles
+WHERE published_at >= date_trunc('month', now())
+GROUP BY source_key
+ORDER BY mena_percent DESC;
+
+-- 6. Quarantine reasons this week, per source (from the health view, one key per reason code).
+SELECT source_key, reason, sum(n::int) AS pages
+FROM v_source_health, jsonb_each_text(quarantined_by_reason) AS r (reason, n)
+WHERE day >= current_date - 7
+GROUP BY source_key, reason
+ORDER BY pages DESC;
+
+-- 7. Source health: pages fetched, loaded, blocked and the share without a date, per day, for one source.
+SELECT day, pages_fetched, articles_loaded, pages_quarantined, blocked, null_date_rate, last_successful_run
+FROM v_source_health WHERE source_key = 'youm7'
+ORDER BY day DESC LIMIT 14;
+
+-- 8. Which source publishes a wire story first? Minutes behind the earliest member, averaged per source.
+SELECT a.source_key, count(*) AS stories,
+       round(avg(extract(epoch FROM a.published_at - s.first_published_at) / 60)::numeric, 1) AS avg_minutes_late
+FROM v_articles a JOIN v_stories s USING (story_id)
+GROUP BY a.source_key
+ORDER BY avg_minutes_late;
+
+-- 9. Articles corrected after publication (their text changed on a later crawl), newest first.
+SELECT published_at, source_key, title, revisions, updated_at, url
+FROM v_articles WHERE revisions > 0
+ORDER BY updated_at DESC LIMIT 50;
+
+-- 10. Fuzzy title search for a name spelt several ways (only where the server has pg_trgm).
+SELECT title, similarity, url FROM search_titles_fuzzy('محمد صلاح', 20);

@@ -1,0 +1,114 @@
+"""Arabic search on a real PostgreSQL: folding, stopwords, ranking, the CLI and the read-only role."""
+
+import psycopg2
+import pytest
+from staging import article, stage
+
+from akhbar import cli, pipeline, search
+
+FILLER = " وتتابع الجهات المختصة تطورات الموقف أولا بأول وتصدر بيانات دورية للرأي العام حول ما يستجد من أحداث."
+DOCS = {
+    # written with ي where the query will have ى
+    "hospital": ("افتتاح جناح جديد", "افتتح محافظ الجيزة جناحا جديدا في المستشفي الجامعي يضم خمسين سريرا." + FILLER * 3),
+    # written with bare alef where the query will have إ / أ
+    "ismailia": ("امطار غزيرة على الاسماعيليه", "شهدت محافظة الاسماعيليه امطارا غزيرة صباح اليوم." + FILLER * 3),
+    "title_hit": ("قمة الرياض الاقتصادية", "انطلقت أعمال المؤتمر بحضور عدد من الوزراء." + FILLER * 3),
+    "body_hit": ("مؤتمر صحفي للوزير", "قال الوزير إن قمة الرياض ستناقش ملفات عديدة." + FILLER * 3),
+}
+
+
+@pytest.fixture
+def corpus(staged_settings):
+    run = stage(staged_settings, "youm7", [article("youm7", k, title=t, body=b) for k, (t, b) in DOCS.items()])
+    pipeline.validate(staged_settings, run)
+    assert pipeline.load(staged_settings, run)["articles_loaded"] == len(DOCS)
+    return staged_settings
+
+
+def slugs(hits):
+    return [h.url.rsplit("/", 1)[-1] for h in hits]
+
+
+def test_alef_maqsura_in_the_query_finds_ya_in_the_document(corpus, query):
+    assert slugs(search.search(corpus, "المستشفى")) == ["hospital"]
+    # the SQL function folds on its own too, for analysts in psql
+    assert query("SELECT url FROM search_articles('المستشفى الجامعى', 5)") == [
+        ("https://www.youm7.example/news/hospital",)]
+
+
+def test_other_alef_forms_match(corpus, query):
+    assert slugs(search.search(corpus, "الإسماعيلية")) == ["ismailia"]
+    assert slugs(search.search(corpus, "أمطار")) == ["ismailia"]
+
+
+def test_a_stopword_only_query_returns_nothing_not_everything(corpus, query):
+    # the stock configuration, with no stopword list, would return every article for "من"
+    assert query("SELECT count(*) FROM articles WHERE to_tsvector('arabic', body) @@ to_tsquery('arabic', 'من')") == [
+        (len(DOCS),)]
+    assert search.search(corpus, "من") == []
+    assert search.search(corpus, "في من على إلى أن هذا") == []
+    assert query("SELECT count(*) FROM search_articles('في', 10)") == [(0,)]
+    # ... while a stopword beside a real word does not stop the match
+    assert slugs(search.search(corpus, "في المستشفى")) == ["hospital"]
+
+
+def test_title_ranks_above_body_and_snippets_mark_the_match(corpus):
+    hits = search.search(corpus, "قمة الرياض")
+    assert slugs(hits) == ["title_hit", "body_hit"]
+    assert "«" in hits[1].snippet and "»" in hits[1].snippet
+
+
+def test_cli_prints_ranked_results(corpus, monkeypatch, capsys):
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", corpus.database_url)
+    assert cli.main(["search", "المستشفى", "-n", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "افتتاح جناح جديد" in out and "[youm7]" in out
+    assert cli.main(["search", "في"]) == 1
+
+
+def test_fuzzy_title_search_where_pg_trgm_exists(corpus, query):
+    if not query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"):
+        pytest.skip("no pg_trgm on this server")
+    rows = query("SELECT title FROM search_titles_fuzzy('امطار غزيره علي الاسماعيلية', 3)")
+    assert rows[0] == ("امطار غزيرة على الاسماعيليه",)
+
+
+def test_the_reader_role_reads_views_and_cannot_write(corpus, pg_url):
+    conn = psycopg2.connect(pg_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET ROLE akhbar_reader")
+            cur.execute("SELECT count(*) FROM v_articles")
+            assert cur.fetchone() == (len(DOCS),)
+            cur.execute("SELECT count(*) FROM search_articles('المستشفى', 5)")
+            assert cur.fetchone() == (1,)
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cur.execute("INSERT INTO articles (url_key, url, canonical_url, source_key, title, body, extractor,"
+                            " extractor_version, fetched_at) VALUES ('k', 'u', 'u', 'youm7', 't', 'b', 'x', '1', now())")
+        conn.rollback()
+        with conn.cursor() as cur:
+            cur.execute("SET ROLE akhbar_reader")
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cur.execute("SELECT count(*) FROM articles")
+    finally:
+        conn.close()
+
+
+def test_the_example_queries_run_as_the_reader_role(corpus, pg_url, query):
+    from akhbar.config import SQL_DIR
+
+    text = (SQL_DIR / "queries" / "examples.sql").read_text(encoding="utf-8")
+    statements = [s.strip() for s in text.split(";") if "SELECT" in s]
+    assert 8 <= len(statements) <= 10
+    has_trgm = bool(query("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'"))
+    conn = psycopg2.connect(pg_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SET ROLE akhbar_reader")
+            for statement in statements:
+                if "search_titles_fuzzy" in statement and not has_trgm:
+                    continue
+                cur.execute(statement)
+                cur.fetchall()
+    finally:
+        conn.close()

@@ -1,0 +1,112 @@
+"""Story clustering on a synthetic set written for the purpose (no real articles).
+
+One agency story (أ ش أ) is rewritten by five sites: re-headlined, trimmed, with a local lead and small edits.
+Two other stories on the same topic, the same day, share its vocabulary but not its text. The five rewrites
+must form one story and the others must stay apart.
+"""
+
+from datetime import timedelta
+
+from staging import FETCHED, article, stage
+
+from akhbar import pipeline
+
+WIRE = [
+    "التقى رئيس مجلس الوزراء اليوم وفدا من كبرى شركات صناعة السيارات الآسيوية لبحث إنشاء مجمع صناعي متكامل في المنطقة الاقتصادية لقناة السويس.",
+    "وقال المتحدث الرسمي باسم مجلس الوزراء إن اللقاء تناول الحوافز التي تقدمها الدولة للمستثمرين في مجال الصناعات المغذية.",
+    "وأوضح أن الشركات تعتزم ضخ استثمارات تصل إلى ملياري دولار على ثلاث مراحل خلال السنوات الخمس المقبلة.",
+    "وأشار إلى أن المرحلة الأولى تشمل مصنعا لتجميع السيارات الكهربائية بطاقة خمسين ألف سيارة سنويا.",
+    "وأكد رئيس الوزراء حرص الحكومة على توطين الصناعة ونقل التكنولوجيا وتوفير فرص عمل للشباب في محافظات القناة.",
+    "ووجه بتذليل العقبات أمام المستثمرين وسرعة إصدار التراخيص اللازمة من خلال الشباك الواحد.",
+    "من جانبه، أعرب رئيس الوفد عن تقديره للتسهيلات التي تقدمها الهيئة العامة للمنطقة الاقتصادية.",
+    "وأضاف أن موقع مصر الجغرافي يتيح النفاذ إلى أسواق أفريقيا والشرق الأوسط وأوروبا.",
+    "وحضر اللقاء وزير التجارة والصناعة ورئيس الهيئة العامة للمنطقة الاقتصادية لقناة السويس.",
+    "وتم الاتفاق على تشكيل لجنة فنية مشتركة لمتابعة الدراسات الخاصة بالمشروع والانتهاء منها خلال ثلاثة أشهر.",
+    "كما تناول اللقاء إمكانية تصدير جزء من إنتاج المجمع إلى الأسواق الأوروبية عبر موانئ المنطقة.",
+    "ومن المقرر أن يزور الوفد موقع المشروع في العين السخنة غدا لمعاينة الأرض المخصصة.",
+]
+REWRITES = {  # site: (headline, local lead, sentences kept, edits)
+    "youm7": ("رئيس الوزراء يبحث إنشاء مجمع لصناعة السيارات بقناة السويس", None, range(12), {}),
+    "masrawy": ("ملياري دولار استثمارات آسيوية جديدة في المنطقة الاقتصادية",
+                "في خطوة جديدة لجذب الاستثمارات الأجنبية، شهد مقر الحكومة بالعاصمة الإدارية لقاء مهما.",
+                range(10), {"وقال المتحدث": "وصرح المتحدث"}),
+    "ahram": ("الحكومة تتفاوض مع شركات سيارات آسيوية لإقامة مجمع صناعي", None, [0, 1, 2, 3, 4, 5, 6, 8, 9], {}),
+    "shorouk": ("مصنع للسيارات الكهربائية في العين السخنة بطاقة 50 ألف سيارة",
+                "علمت الشروق أن المفاوضات مع الشركات الآسيوية استمرت عدة أشهر قبل الإعلان عن المشروع.",
+                range(8), {"وأوضح أن": "وبين أن"}),
+    "akhbarelyom": ("مدبولي يستقبل وفد شركات السيارات", None, [0, 1, 2, 3, 4, 6, 7], {}),
+}
+SAME_TOPIC = {
+    "youm7": ("وزير التجارة يتفقد ميناء السخنة ويعلن ارتفاع الصادرات", [
+        "تفقد وزير التجارة والصناعة اليوم ميناء السخنة التابع للمنطقة الاقتصادية لقناة السويس.",
+        "وأعلن الوزير أن صادرات المنطقة ارتفعت بنسبة ثمانية عشر بالمئة خلال الربع الأخير مقارنة بالعام الماضي.",
+        "وتابع أعمال توسعة الأرصفة الجديدة التي تستوعب سفن الحاويات العملاقة.",
+        "واستمع الوزير إلى شرح من مسؤولي الميناء حول خطة الربط مع خطوط السكك الحديدية.",
+        "وشدد على ضرورة الالتزام بالجداول الزمنية لتنفيذ المشروعات وتحسين خدمات الشحن والتفريغ.",
+        "وأشار إلى أن الحكومة تستهدف مضاعفة حجم الصادرات غير البترولية خلال ثلاث سنوات.",
+    ]),
+    "masrawy": ("رئيس الوزراء يجتمع بالمحافظين لمتابعة منظومة النظافة", [
+        "اجتمع رئيس مجلس الوزراء اليوم بعدد من المحافظين لمتابعة منظومة النظافة والمخلفات الصلبة.",
+        "وقال المتحدث الرسمي باسم مجلس الوزراء إن الاجتماع استعرض معدلات رفع المخلفات في المحافظات.",
+        "ووجه رئيس الوزراء بزيادة عدد المعدات وتوفير صناديق جديدة في الشوارع الرئيسية.",
+        "وأكد أهمية إشراك القطاع الخاص في إدارة مصانع تدوير المخلفات بالمحافظات.",
+        "واستعرض وزير التنمية المحلية موقف إنشاء المدافن الصحية الجديدة في محافظات الصعيد.",
+        "وطالب المحافظين بمتابعة يومية لأعمال النظافة والتعامل الفوري مع شكاوى المواطنين.",
+    ]),
+}
+
+
+def wire_version(site, when):
+    headline, lead, keep, edits = REWRITES[site]
+    sentences = [WIRE[i] for i in keep]
+    text = " ".join(sentences)
+    for old, new in edits.items():
+        text = text.replace(old, new)
+    body = ((lead + " ") if lead else "") + text + " (أ ش أ)"
+    return article(site, "wire-cars", title=headline, body=body, agency="أ ش أ", published_at=when,
+                   fetched_at=when + timedelta(hours=1))
+
+
+def load(settings, site, articles):
+    run = stage(settings, site, articles)
+    pipeline.validate(settings, run)
+    return pipeline.load(settings, run)
+
+
+def test_an_agency_story_on_five_sites_is_one_story_and_same_topic_stories_stay_apart(staged_settings, query):
+    morning = FETCHED - timedelta(hours=6)
+    first_three = ["youm7", "masrawy", "ahram"]
+    for i, site in enumerate(first_three):
+        others = []
+        if site in SAME_TOPIC:
+            title, sentences = SAME_TOPIC[site]
+            others.append(article(site, "other", title=title, body=" ".join(sentences),
+                                  published_at=morning + timedelta(minutes=30)))
+        load(staged_settings, site, [wire_version(site, morning + timedelta(minutes=10 * i)), *others])
+
+    (story_id, members, sources, agency, canonical_source), = query(
+        "SELECT s.id, s.member_count, s.sources, s.agency, a.source_key FROM stories s"
+        " JOIN articles a ON a.id = s.canonical_article_id WHERE s.member_count > 1")
+    assert (members, sorted(sources), agency, canonical_source) == (3, sorted(first_three), "أ ش أ", "youm7")
+
+    # Later loads join the existing story: incremental, no rebuild.
+    counts = load(staged_settings, "shorouk", [wire_version("shorouk", morning + timedelta(hours=3))])
+    assert counts["stories_joined"] == 1 and counts["stories_new"] == 0
+    load(staged_settings, "akhbarelyom", [wire_version("akhbarelyom", morning + timedelta(hours=20))])
+
+    rows = query("SELECT story_id, member_count, source_count FROM v_stories")
+    assert rows == [(story_id, 5, 5)]
+    assert query("SELECT count(DISTINCT story_id) FROM articles WHERE url_key LIKE %s", ("%wire-cars",)) == [(1,)]
+    # The two same-topic, same-day stories are each a story of their own.
+    others = query("SELECT a.story_id, s.member_count FROM articles a JOIN stories s ON s.id = a.story_id"
+                   " WHERE a.url_key LIKE %s", ("%/other",))
+    assert len(others) == 2 and len({sid for sid, _ in others} | {story_id}) == 3
+    assert all(n == 1 for _, n in others)
+
+
+def test_the_same_text_outside_the_window_is_a_new_story(staged_settings, query):
+    when = FETCHED - timedelta(days=6)
+    load(staged_settings, "youm7", [wire_version("youm7", when)])
+    load(staged_settings, "masrawy", [wire_version("masrawy", when + timedelta(hours=96))])
+    assert query("SELECT count(*), max(member_count) FROM stories") == [(2, 1)]
+    assert query("SELECT count(*) FROM v_stories") == [(0,)]
