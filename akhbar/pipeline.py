@@ -324,6 +324,26 @@ def load(settings: Settings, run_id: int) -> dict:
     return counts
 
 
+def cluster_stories(settings: Settings) -> dict:
+    """The akhbar_stories step: give a story to every stored article that has none (history re-parsed,
+    articles loaded before stories existed) and refresh the aggregates of stories whose members changed.
+
+    Loads already cluster their own pages; this catches everything else, incrementally, in one transaction.
+    """
+    from akhbar import stories
+
+    with db.transaction(db.database_url(settings)) as cur:
+        clustered = stories.cluster_unclustered(cur, settings)
+        cur.execute(db.query("stale_story_ids"))
+        stale = {story_id for (story_id,) in cur.fetchall()}
+        stories.refresh(cur, stale)
+        cur.execute(db.query("story_totals"))
+        total, multi_source = cur.fetchone()
+    return {"articles_clustered": clustered.processed, "stories_new": clustered.new_stories,
+            "stories_joined": clustered.joined, "stories_refreshed": len(stale), "stories": total,
+            "multi_source_stories": multi_source}
+
+
 @dataclass
 class RunSummary:
     run_id: int

@@ -63,7 +63,7 @@ def test_every_registry_source_has_a_dag_with_tags_retries_and_pool(dagbag):
     assert dagbag.import_errors == {}
     sources = dag_sources(load_settings())
     assert sources, "the registry has no source"
-    assert set(dagbag.dags) == {f"akhbar_{s.key}" for s in sources} | {"akhbar_maintenance"}
+    assert set(dagbag.dags) == {f"akhbar_{s.key}" for s in sources} | {"akhbar_maintenance", "akhbar_stories"}
     for source in sources:
         dag = dagbag.dags[f"akhbar_{source.key}"]
         assert [t.task_id for t in dag.topological_sort()] == ["crawl", "parse", "validate", "load", "report"]
@@ -100,7 +100,7 @@ print(json.dumps({"timings": timings, "heavy": heavy}))
                          text=True, timeout=120)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     print(result)
-    assert set(result["timings"]) == {"akhbar_sources.py", "akhbar_maintenance.py"}
+    assert set(result["timings"]) == {"akhbar_sources.py", "akhbar_maintenance.py", "akhbar_stories.py"}
     for name, seconds in result["timings"].items():
         assert seconds < 0.3, f"{name} took {seconds:.3f} s to import"
     assert result["heavy"] == []
@@ -253,3 +253,32 @@ def test_maintenance_dag_reparses_purges_and_vacuums(airflow_db, dagbag, setting
     # ... then purged (the newest page is 31 days older than the logical date), so nothing is left to re-parse.
     assert maintenance.reparse_candidates(settings) == {}
     assert query("SELECT count(*) FROM raw_pages WHERE body IS NOT NULL AND parse_status <> 'pending'") == [(0,)]
+
+
+@pytest.mark.slow
+def test_stories_dag_is_triggered_by_the_articles_asset_and_clusters_what_has_no_story(
+        airflow_db, dagbag, settings, query, monkeypatch):
+    from akhbar.airflow_tasks import ARTICLES_ASSET_URI
+
+    stories_dag = dagbag.dags["akhbar_stories"]
+    # Scheduled on the asset that every source DAG's load task updates.
+    # (Airflow normalizes the URI with a trailing slash.)
+    assert [a.uri.rstrip("/") for a in stories_dag.timetable.asset_condition.objects] == [ARTICLES_ASSET_URI]
+    load_outlets = [o.uri.rstrip("/") for o in dagbag.dags["akhbar_demo"].task_dict["load"].outlets]
+    assert load_outlets == [ARTICLES_ASSET_URI]
+
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("AKHBAR_DEMO_PORT", str(settings.demo_port))
+    source_run = dagbag.dags["akhbar_demo"].test(logical_date=datetime(2026, 3, 3, tzinfo=UTC))
+    assert _state(source_run.state) == "success", _task_states(source_run)
+    clustered = query("SELECT count(*) FROM articles WHERE story_id IS NOT NULL")
+    assert clustered == [(7,)]  # the load clustered its own pages
+
+    # History that lost its stories (as after a re-parse of old pages) is what the stories DAG picks up.
+    query("UPDATE articles SET story_id = NULL, minhash = NULL RETURNING id")
+    query("DELETE FROM stories RETURNING id")
+    run = stories_dag.test(logical_date=datetime(2026, 3, 3, 1, tzinfo=UTC))
+    assert _state(run.state) == "success", _task_states(run)
+    assert query("SELECT count(*) FROM articles WHERE story_id IS NULL") == [(0,)]
+    (stories, members), = query("SELECT count(*), sum(member_count) FROM stories")
+    assert members == 7 and 1 <= stories <= 7

@@ -1,0 +1,51 @@
+"""Stories across sources: runs whenever a source DAG (or the maintenance re-parse) updates the articles asset.
+
+Each load already clusters its own pages; this DAG clusters whatever has no story yet and refreshes the
+stories whose members changed. The work is ``akhbar.pipeline.cluster_stories``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from airflow.sdk import Asset, dag, task
+
+from akhbar import airflow_tasks
+from akhbar.config import load_settings
+
+
+@dag(
+    dag_id="akhbar_stories",
+    description="cluster new articles into cross-source stories",
+    schedule=[Asset(airflow_tasks.ARTICLES_ASSET_URI)],
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    max_active_runs=1,
+    tags=["akhbar", "stories"],
+    doc_md=(
+        "### akhbar stories\n\n"
+        "Triggered by the `akhbar://articles` asset, which every source DAG's `load` and the maintenance "
+        "re-parse update. Gives a story to each article that has none (MinHash LSH within ±72 h, agency "
+        "credits) and refreshes the member counts and sources of stories whose members changed. See "
+        "`v_stories` for the result."
+    ),
+    default_args={
+        "owner": "akhbar",
+        "retries": 2,
+        "retry_delay": timedelta(minutes=2),
+        "retry_exponential_backoff": 2.0,
+        "max_retry_delay": timedelta(minutes=30),
+        "on_failure_callback": airflow_tasks.on_task_failure,
+    },
+)
+def akhbar_stories():
+    @task(execution_timeout=timedelta(hours=1))
+    def cluster() -> dict:
+        from akhbar import pipeline
+
+        return pipeline.cluster_stories(load_settings())
+
+    cluster()
+
+
+akhbar_stories()
