@@ -113,6 +113,8 @@ def cmd_demo(args, settings) -> int:
         print(f"      {unquote(canonical_url)}")
     print("\ntry it in SQL:")
     print("  SELECT published_at, title, authors FROM articles ORDER BY published_at DESC LIMIT 5;")
+    print("  SELECT * FROM search_articles('وزارة النقل', 5);")
+    print("or search from the shell:  .venv/bin/akhbar search 'وزارة النقل'")
     if not settings.database_url:
         print(f"  (connect with: psql '{url}')")
     return 0
