@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from akhbar.config import Settings
@@ -17,6 +18,19 @@ from akhbar.sources import Source, load_registry
 log = logging.getLogger(__name__)
 
 ARTICLES_ASSET_URI = "akhbar://articles"
+
+
+def default_args(retries: int, retry_delay: timedelta, max_retry_delay: timedelta) -> dict:
+    """Every akhbar DAG's task defaults: exponential backoff (Airflow 3 reads retry_exponential_backoff as a
+    multiplier: True would mean 1.0, no backoff) and the one-line failure callback."""
+    return {
+        "owner": "akhbar",
+        "retries": retries,
+        "retry_delay": retry_delay,
+        "retry_exponential_backoff": 2.0,
+        "max_retry_delay": max_retry_delay,
+        "on_failure_callback": on_task_failure,
+    }
 SMTP_CONN_ID = "smtp_default"
 _LOOPBACK_NAMES = {"localhost"}
 

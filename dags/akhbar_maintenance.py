@@ -31,14 +31,7 @@ from akhbar.config import load_settings
         "before the run's logical date is dropped; the rest of each row stays (0 keeps everything).\n"
         "3. `vacuum_analyze`: `VACUUM (ANALYZE)` of the articles database.\n"
     ),
-    default_args={
-        "owner": "akhbar",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=5),
-        "retry_exponential_backoff": 2.0,
-        "max_retry_delay": timedelta(hours=1),
-        "on_failure_callback": airflow_tasks.on_task_failure,
-    },
+    default_args=airflow_tasks.default_args(2, timedelta(minutes=5), timedelta(hours=1)),
 )
 def akhbar_maintenance():
     @task(execution_timeout=timedelta(hours=3), outlets=[Asset(airflow_tasks.ARTICLES_ASSET_URI)])

@@ -17,14 +17,8 @@ from akhbar.config import load_settings
 ARTICLES = Asset(airflow_tasks.ARTICLES_ASSET_URI)
 _settings = load_settings()
 
-DEFAULT_ARGS = {
-    "owner": "akhbar",
-    "retries": 3,
-    "retry_delay": timedelta(minutes=1),
-    "retry_exponential_backoff": 2.0,  # 1, 2, 4 minutes (a multiplier in Airflow 3; True would mean 1.0)
-    "max_retry_delay": timedelta(minutes=30),
-    "on_failure_callback": airflow_tasks.on_task_failure,
-}
+# 1, 2, 4 minutes between tries, at most 30.
+DEFAULT_ARGS = airflow_tasks.default_args(3, timedelta(minutes=1), timedelta(minutes=30))
 
 
 def build_source_dag(source):

@@ -29,14 +29,7 @@ from akhbar.config import load_settings
         "credits) and refreshes the member counts and sources of stories whose members changed. See "
         "`v_stories` for the result."
     ),
-    default_args={
-        "owner": "akhbar",
-        "retries": 2,
-        "retry_delay": timedelta(minutes=2),
-        "retry_exponential_backoff": 2.0,
-        "max_retry_delay": timedelta(minutes=30),
-        "on_failure_callback": airflow_tasks.on_task_failure,
-    },
+    default_args=airflow_tasks.default_args(2, timedelta(minutes=2), timedelta(minutes=30)),
 )
 def akhbar_stories():
     @task(execution_timeout=timedelta(hours=1))

@@ -91,9 +91,9 @@ def settings(clean_db, demo_site, tmp_path):
     return Settings(database_url=clean_db, demo_port=demo_site.port, data_dir=tmp_path, download_timeout=10)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def query(pg_url):
-    """Run one SQL query on the test database and return all rows."""
+    """Run one SQL statement on the test database; returns its rows (None for a statement with none)."""
     import psycopg2
 
     def run(sql, params=None):
@@ -101,7 +101,7 @@ def query(pg_url):
         try:
             with conn, conn.cursor() as cur:
                 cur.execute(sql, params)
-                return cur.fetchall()
+                return cur.fetchall() if cur.description else None
         finally:
             conn.close()
 

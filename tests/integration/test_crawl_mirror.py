@@ -7,7 +7,6 @@ import json
 import time
 import urllib.request
 
-import psycopg2
 import pytest
 
 from akhbar import pipeline
@@ -68,16 +67,6 @@ def _control(site, path: str):
         return json.loads(response.read()) if path == "/log" else response.read()
 
 
-def _rows(url: str, sql: str, params=None):
-    conn = psycopg2.connect(url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall() if cur.description else None
-    finally:
-        conn.close()
-
-
 def _crawl_all(settings) -> dict:
     counts = {}
     for key in SOURCES:
@@ -87,9 +76,9 @@ def _crawl_all(settings) -> dict:
 
 
 @pytest.fixture(scope="module")
-def crawls(pg_url, tmp_path_factory):
+def crawls(pg_url, query, tmp_path_factory):
     """Three crawls of the mirror, with what the database and the mirror's request log held after each."""
-    _rows(pg_url, "TRUNCATE quarantine, articles, extracted_pages, raw_pages, crawl_runs, sources CASCADE")
+    query("TRUNCATE quarantine, articles, extracted_pages, raw_pages, crawl_runs, sources CASCADE")
     with DemoSiteProcess("127.0.0.1", free_port()) as site:
         # mirror_masr's registry entry sets a 2 s timeout and a 1 MB size limit for its slow and huge pages.
         settings = Settings(database_url=pg_url, demo_port=site.port, data_dir=tmp_path_factory.mktemp("crawl"))
@@ -97,14 +86,14 @@ def crawls(pg_url, tmp_path_factory):
         out = {"key": key, "port": site.port}
         out["first"] = _crawl_all(settings)
         out["first_log"] = _control(site, "/log")
-        out["outcomes"] = {k: (o, d, kind) for k, o, d, kind in _rows(
-            pg_url, "SELECT url_key, outcome, detail, kind FROM url_outcomes")}
-        out["view"] = _rows(pg_url, "SELECT url, source, outcome, detail, last_seen FROM v_url_outcomes")
-        out["raw_pages"] = _rows(pg_url, "SELECT url_key, body_sha256 FROM raw_pages ORDER BY 1, 2")
+        out["outcomes"] = {k: (o, d, kind) for k, o, d, kind in query(
+            "SELECT url_key, outcome, detail, kind FROM url_outcomes")}
+        out["view"] = query("SELECT url, source, outcome, detail, last_seen FROM v_url_outcomes")
+        out["raw_pages"] = query("SELECT url_key, body_sha256 FROM raw_pages ORDER BY 1, 2")
         _control(site, "/reset")  # forget the log (and the hit counts)
         out["second"] = _crawl_all(settings)
         out["second_log"] = _control(site, "/log")
-        out["raw_pages_after_second"] = _rows(pg_url, "SELECT url_key, body_sha256 FROM raw_pages ORDER BY 1, 2")
+        out["raw_pages_after_second"] = query("SELECT url_key, body_sha256 FROM raw_pages ORDER BY 1, 2")
         # A new revision of one article: its sitemap lastmod moves past the stored fetch. And an old article
         # appears in the sitemap: an incremental run takes only recent entries.
         time.sleep(1.1)
@@ -112,12 +101,12 @@ def crawls(pg_url, tmp_path_factory):
         _control(site, "/publish?path=/2019/05/01/article-0002&lastmod=2019-05-01T08:00:00%2B00:00")
         run_id = pipeline.start_run(settings, "mirror_khaleej")
         out["third"] = pipeline.crawl(settings, run_id)
-        out["third_outcomes"] = dict(_rows(
-            pg_url, "SELECT url_key, outcome || coalesce(': ' || detail, '') FROM url_outcomes"
+        out["third_outcomes"] = dict(query(
+            "SELECT url_key, outcome || coalesce(': ' || detail, '') FROM url_outcomes"
                     " WHERE last_crawl_run_id = %s AND kind = 'page'", (run_id,)))
         out["old_key"] = url_key(f"http://khaleej.localhost:{site.port}/2019/05/01/article-0002")
-        out["third_revisions"] = _rows(pg_url, "SELECT url_key, count(*) FROM raw_pages GROUP BY 1 HAVING count(*) > 1")
-        out["runs"] = _rows(pg_url, "SELECT id, source_key, stats FROM crawl_runs ORDER BY id")
+        out["third_revisions"] = query("SELECT url_key, count(*) FROM raw_pages GROUP BY 1 HAVING count(*) > 1")
+        out["runs"] = query("SELECT id, source_key, stats FROM crawl_runs ORDER BY id")
     return out
 
 

@@ -10,18 +10,7 @@ from transforms.urls import url_key
 T = datetime(2026, 1, 8, 12, 0, tzinfo=UTC)
 
 
-def test_known_keys_include_canonical_urls_and_final_outcomes_but_not_transient_failures(clean_db):
-    import psycopg2
-
-    def query(sql, params=None):
-        conn = psycopg2.connect(clean_db)
-        try:
-            with conn, conn.cursor() as cur:
-                cur.execute(sql, params)
-                return cur.fetchall() if cur.description else None
-        finally:
-            conn.close()
-
+def test_known_keys_include_canonical_urls_and_final_outcomes_but_not_transient_failures(clean_db, query):
     def key(path):
         return url_key("https://www.example.com" + path)
 
