@@ -76,3 +76,44 @@ def test_a_failure_mid_batch_leaves_nothing_and_a_retry_loads_it(staged_settings
     assert pipeline.load(staged_settings, run)["articles_loaded"] == 0  # a retry after success: no change
     assert query("SELECT id, url_key, updated_at, story_id FROM articles ORDER BY id") == before
     assert query("SELECT count(*) FROM stories") == [(1,)]  # five copies of one text: one story
+
+
+VECTOR_IS_FRESH = ("SELECT count(*) FROM articles WHERE search_vector IS NOT DISTINCT FROM "
+                   "akhbar_document_vector(title_norm, body_norm, akhbar_stop_lexemes())")
+
+
+def test_the_search_vector_follows_the_text_and_is_kept_when_it_did_not_change(staged_settings, query):
+    load_one(staged_settings, article("youm7", "water", title="محطة مياه", body=V1))
+    assert query(VECTOR_IS_FRESH) == [(1,)]
+    assert query("SELECT count(*) FROM search_articles('محطة', 5)") == [(1,)]
+
+    # a new title with the same body: the vector is computed again, so the new title is searchable
+    load_one(staged_settings, article("youm7", "water", title="مستشفى جديد", body=V1,
+                                      fetched_at=FETCHED + timedelta(hours=1)))
+    assert query(VECTOR_IS_FRESH) == [(1,)]
+    assert query("SELECT count(*) FROM search_articles('مستشفى', 5)") == [(1,)]
+
+    # the same text fetched again: the stored vector stays as it was
+    before = query("SELECT search_vector::text FROM articles")
+    load_one(staged_settings, article("youm7", "water", title="مستشفى جديد", body=V1,
+                                      fetched_at=FETCHED + timedelta(hours=2)))
+    assert query("SELECT search_vector::text FROM articles") == before
+
+    # a changed body: the vector follows it
+    load_one(staged_settings, article("youm7", "water", title="مستشفى جديد", body=V2,
+                                      fetched_at=FETCHED + timedelta(hours=3)))
+    assert query(VECTOR_IS_FRESH) == [(1,)]
+    assert query("SELECT count(*) FROM search_articles('مواطن', 5)") == [(1,)]
+
+
+@pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["parallel", "serial"])
+def test_a_batch_loads_the_same_with_or_without_parallel_workers(staged_settings, query, monkeypatch,
+                                                                 parallel_from):
+    monkeypatch.setattr(pipeline, "PARALLEL_LOAD_PAGES", parallel_from)
+    arts = [article("youm7", f"n{i}", title=f"خبر رقم {i}", body=f"{V1} الفقرة رقم {i}") for i in range(60)]
+    run = stage(staged_settings, "youm7", arts)
+    pipeline.validate(staged_settings, run)
+    assert pipeline.load(staged_settings, run)["articles_loaded"] == 60
+    assert query(VECTOR_IS_FRESH) == [(60,)]
+    # the load moved the GIN entries it appended into the indexes: nothing is left pending
+    assert query("SELECT gin_clean_pending_list('articles_search'::regclass)") == [(0,)]
