@@ -74,3 +74,33 @@ def test_published_times_are_right(first_run, query):
 
     for truth in LOADABLE:
         assert rows[truth["title"]] == datetime.fromisoformat(truth["published"]), truth["file"]
+
+
+def test_two_parses_of_one_source_at_once_take_different_pages(settings, query, pg_url):
+    """A page that another parse holds (a re-parse by the maintenance DAG, say) is skipped, not parsed twice
+    and not waited for."""
+    import threading
+
+    import psycopg2
+
+    run_id = pipeline.start_run(settings, "demo")
+    pipeline.crawl(settings, run_id)
+    pending = [r[0] for r in query("SELECT id FROM raw_pages WHERE parse_status = 'pending' ORDER BY id")]
+    assert len(pending) == FEED_ENTRIES
+    held = pending[:4]
+    other = psycopg2.connect(pg_url)  # the other parse, in the middle of its batch
+    try:
+        with other.cursor() as cur:
+            cur.execute("SELECT id FROM raw_pages WHERE id = ANY(%s) FOR UPDATE", (held,))
+        result = {}
+        worker = threading.Thread(target=lambda: result.update(pipeline.parse(settings, run_id)))
+        worker.start()
+        worker.join(30)
+        assert not worker.is_alive(), "parse waited for pages another transaction holds"
+        assert result["parsed"] + result["parse_quarantined"] == FEED_ENTRIES - len(held)
+        assert query("SELECT id FROM raw_pages WHERE parse_status = 'pending' ORDER BY id") == [(i,) for i in held]
+    finally:
+        other.rollback()
+        other.close()
+    pipeline.parse(settings, run_id)  # released: the next parse takes them
+    assert query("SELECT count(*) FROM raw_pages WHERE parse_status = 'pending'") == [(0,)]
