@@ -33,6 +33,8 @@ class Settings:
     # Batching and limits.
     parse_batch_size: int = 200
     load_page_size: int = 500
+    # Memory one load transaction may use for sorts, hashes and the GIN pending lists (a PostgreSQL size).
+    load_memory: str = "256MB"
     download_timeout: int = 30
     download_maxsize: int = 20 * 1024 * 1024
     crawl_timeout: int = 1800
@@ -116,6 +118,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         demo_port=get("DEMO_PORT", defaults.demo_port, int),
         parse_batch_size=get("PARSE_BATCH_SIZE", defaults.parse_batch_size, int),
         load_page_size=get("LOAD_PAGE_SIZE", defaults.load_page_size, int),
+        load_memory=get("LOAD_MEMORY", defaults.load_memory),
         download_timeout=get("DOWNLOAD_TIMEOUT", defaults.download_timeout, int),
         download_maxsize=get("DOWNLOAD_MAXSIZE", defaults.download_maxsize, int),
         crawl_timeout=get("CRAWL_TIMEOUT", defaults.crawl_timeout, int),

@@ -337,7 +337,7 @@ def load_staged(cur, settings: Settings, run_id: int) -> LoadResult:
         seconds[name] = now - mark
         mark = now
 
-    cur.execute(db.query("load_session"))
+    cur.execute(db.query("load_session"), {"memory": settings.load_memory})
     clustered, touched = stories.cluster_staged(cur, settings, run_id)
     phase("cluster")
     if clustered.processed >= PARALLEL_LOAD_PAGES:

@@ -1,10 +1,10 @@
--- Settings for one load transaction (SET LOCAL: they end with it).
--- The staged rows are sorted and joined in memory rather than spilled to temporary files.
-SET LOCAL work_mem = '256MB';
--- GIN entries are appended to the pending lists during the load and moved into the indexes once, in bulk, by
--- flush_search_indexes at the end of the same transaction (an in-memory sort of all of them).
-SET LOCAL gin_pending_list_limit = '256MB';
-SET LOCAL maintenance_work_mem = '256MB';
+-- Settings for one load transaction (set_config(..., true) and SET LOCAL: they end with it).
+-- The memory AKHBAR_LOAD_MEMORY allows (256MB by default) for the sorts and hashes over the staged rows, and for
+-- the GIN entries: they are appended to the pending lists during the load and moved into the indexes once, in
+-- bulk, by flush_search_indexes at the end of the same transaction (an in-memory sort of all of them).
+SELECT set_config('work_mem', %(memory)s, true),
+       set_config('maintenance_work_mem', %(memory)s, true),
+       set_config('gin_pending_list_limit', %(memory)s, true);
 -- A load's estimates are rough (temporary tables, JSON fields), and JIT-compiling its plans cost more than
 -- it saved when measured (0.85 s of a 3.4 s UPSERT of 20,000 articles).
 SET LOCAL jit = off;

@@ -117,3 +117,17 @@ def test_a_batch_loads_the_same_with_or_without_parallel_workers(staged_settings
     assert query(VECTOR_IS_FRESH) == [(60,)]
     # the load moved the GIN entries it appended into the indexes: nothing is left pending
     assert query("SELECT gin_clean_pending_list('articles_search'::regclass)") == [(0,)]
+
+
+def test_the_load_memory_comes_from_the_environment_and_a_bad_value_loads_nothing(staged_settings, query):
+    import psycopg2
+
+    from akhbar.config import load_settings
+
+    assert load_settings({"AKHBAR_LOAD_MEMORY": "64MB"}).load_memory == "64MB"
+    run = stage(staged_settings, "youm7", [article("youm7", "water", body=V1)])
+    pipeline.validate(staged_settings, run)
+    with pytest.raises(psycopg2.errors.InvalidParameterValue, match="work_mem"):
+        pipeline.load(staged_settings.with_(load_memory="lots"), run)
+    assert query("SELECT count(*) FROM articles") == [(0,)]
+    assert pipeline.load(staged_settings.with_(load_memory="8MB"), run)["articles_loaded"] == 1
