@@ -164,6 +164,15 @@ def cmd_maintenance(args, settings) -> int:
         for source_key, counts in result.items():
             print(f"{source_key}: {counts['pages_reset']} page(s) from extractor {', '.join(counts['from_versions'])}"
                   f" re-parsed; {counts.get('articles_loaded', 0)} article(s) loaded")
+    elif args.task == "retry-quarantined":
+        if not args.source:
+            print("akhbar: retry-quarantined needs --source KEY", file=sys.stderr)
+            return 2
+        label = datetime.now(UTC).strftime("cli-%Y%m%dT%H%M%S")
+        counts = maintenance.retry_quarantined(settings, args.source, run_label=label, reason=args.reason)
+        again = sum(counts.get(k, 0) for k in ("parse_quarantined", "invalid", "held_by_source_gate"))
+        print(f"{args.source}: {counts['pages_reset']} quarantined page(s) parsed again; "
+              f"{counts.get('articles_loaded', 0)} article(s) loaded, {again} quarantined again")
     elif args.task == "purge-raw":
         result = maintenance.purge_raw_html(settings, as_of=datetime.now(UTC), days=args.days)
         if result["retention_days"] <= 0:
@@ -225,8 +234,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_check.add_argument("key", nargs="?", help="one source (default: all)")
     p_src.set_defaults(func=cmd_sources)
 
-    p_maint = sub.add_parser("maintenance", help="re-parse history, purge old raw HTML, VACUUM/ANALYZE")
-    p_maint.add_argument("task", choices=["reparse", "purge-raw", "vacuum"])
+    p_maint = sub.add_parser("maintenance", help="re-parse history or quarantined pages, purge old raw HTML, "
+                                                 "VACUUM/ANALYZE")
+    p_maint.add_argument("task", choices=["reparse", "retry-quarantined", "purge-raw", "vacuum"])
+    p_maint.add_argument("--source", help="retry-quarantined: the source whose quarantined pages to parse again")
+    p_maint.add_argument("--reason", help="retry-quarantined: only pages with this reason, e.g. source_gate_failed")
     p_maint.add_argument("--days", type=int, help="purge-raw: days of raw HTML to keep (default AKHBAR_RAW_RETENTION_DAYS)")
     p_maint.set_defaults(func=cmd_maintenance)
 

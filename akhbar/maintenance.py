@@ -67,6 +67,31 @@ def reparse_outdated(settings: Settings, run_label: str, current_version: str | 
     return result
 
 
+def retry_quarantined(settings: Settings, source_key: str, run_label: str, reason: str | None = None) -> dict:
+    """Parse, validate and load again a source's pages that were quarantined when parsed or validated, from
+    their stored raw HTML, without re-crawling: for instance the pages a failed source gate held back
+    (``reason="source_gate_failed"``) once the site is healthy again. Pages that still fail are quarantined
+    again with fresh reasons, and a source gate that still fails raises as in a scheduled run.
+
+    The pages go back to ``pending`` and one crawl run labelled ``retry:<run_label>`` takes them. Returns its
+    counts.
+    """
+    from akhbar import pipeline
+
+    run_id = pipeline.start_run(settings, source_key, run_label=f"retry:{run_label}")
+    with db.transaction(db.database_url(settings)) as cur:
+        cur.execute(db.query("reset_quarantined_pages"), {"source_key": source_key, "reason": reason})
+        pages_reset = cur.rowcount
+    counts = {"run_id": run_id, "pages_reset": pages_reset}
+    if pages_reset:
+        counts |= pipeline.parse(settings, run_id)
+        counts |= pipeline.validate(settings, run_id)
+        counts |= pipeline.load(settings, run_id)
+    log.info("retried %s quarantined page(s) of %s%s: %s", pages_reset, source_key,
+             f" ({reason})" if reason else "", counts)
+    return counts
+
+
 def purge_raw_html(settings: Settings, as_of: datetime, days: int | None = None) -> dict:
     """Drop the HTML of finished raw pages fetched more than ``days`` before ``as_of``; metadata stays.
 

@@ -104,3 +104,32 @@ def test_two_parses_of_one_source_at_once_take_different_pages(settings, query, 
         other.close()
     pipeline.parse(settings, run_id)  # released: the next parse takes them
     assert query("SELECT count(*) FROM raw_pages WHERE parse_status = 'pending'") == [(0,)]
+
+
+def test_quarantined_pages_can_be_retried_from_their_raw_html(first_run, settings, query, capsys, monkeypatch):
+    """A page the source gate held back while the site was broken loads once retried; pages that still fail are
+    quarantined again with the same reason, and fetch-time verdicts (404, robots.txt) are left alone."""
+    from akhbar import cli, maintenance
+
+    before = query("SELECT stage, reasons FROM quarantine ORDER BY raw_page_id")
+    # the gate's hold on a good page, as a failed source gate leaves it
+    (page_id,), = query("SELECT raw_page_id FROM articles WHERE title LIKE 'وزارة النقل%%'")
+    query("DELETE FROM articles WHERE raw_page_id = %s", (page_id,))
+    query("UPDATE raw_pages SET parse_status = 'quarantined' WHERE id = %s", (page_id,))
+    query("INSERT INTO quarantine (raw_page_id, crawl_run_id, source_key, url, stage, reasons) "
+          "SELECT id, crawl_run_id, source_key, url, 'validate', '{source_gate_failed}' FROM raw_pages WHERE id = %s",
+          (page_id,))
+
+    counts = maintenance.retry_quarantined(settings, "demo", run_label="t1", reason="source_gate_failed")
+    assert (counts["pages_reset"], counts["articles_loaded"]) == (1, 1)
+    assert query("SELECT count(*) FROM articles WHERE raw_page_id = %s", (page_id,)) == [(1,)]
+    assert query("SELECT stage, reasons FROM quarantine ORDER BY raw_page_id") == before
+
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("AKHBAR_DATA_DIR", str(settings.data_dir))
+    assert cli.main(["maintenance", "retry-quarantined", "--source", "demo"]) == 0
+    parse_or_gate = sum(1 for stage, _ in before if stage in ("parse", "validate"))
+    assert f"demo: {parse_or_gate} quarantined page(s) parsed again; 0 article(s) loaded, {parse_or_gate} " \
+           "quarantined again" in capsys.readouterr().out
+    assert query("SELECT stage, reasons FROM quarantine ORDER BY raw_page_id") == before
+    assert query("SELECT count(*) FROM raw_pages WHERE parse_status = 'pending'") == [(0,)]
