@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 ARTICLES_ASSET_URI = "akhbar://articles"
 
+SMTP_CONN_ID = "smtp_default"
+_LOOPBACK_NAMES = {"localhost"}
+
 
 def default_args(retries: int, retry_delay: timedelta, max_retry_delay: timedelta) -> dict:
     """Every akhbar DAG's task defaults: exponential backoff (Airflow 3 reads retry_exponential_backoff as a
@@ -31,8 +34,6 @@ def default_args(retries: int, retry_delay: timedelta, max_retry_delay: timedelt
         "max_retry_delay": max_retry_delay,
         "on_failure_callback": on_task_failure,
     }
-SMTP_CONN_ID = "smtp_default"
-_LOOPBACK_NAMES = {"localhost"}
 
 
 def is_mirror(source: Source) -> bool:

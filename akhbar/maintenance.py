@@ -36,6 +36,24 @@ def reparse_candidates(settings: Settings) -> dict[str, dict[str, int]]:
     return found
 
 
+def _process_again(settings: Settings, source_key: str, run_label: str, reset_query: str, params: dict) -> dict:
+    """Send stored pages of a source back to ``pending`` with ``reset_query`` (which returns pages reset and
+    quarantine verdicts dropped), then parse, validate and load them in one new crawl run labelled
+    ``run_label``, from their raw HTML. Returns the run's counts."""
+    from akhbar import pipeline
+
+    run_id = pipeline.start_run(settings, source_key, run_label=run_label)
+    with db.transaction(db.database_url(settings)) as cur:
+        cur.execute(db.query(reset_query), params)
+        pages_reset, quarantine_dropped = cur.fetchone()
+    counts = {"run_id": run_id, "pages_reset": pages_reset, "quarantine_dropped": quarantine_dropped}
+    if pages_reset:
+        counts |= pipeline.parse(settings, run_id)
+        counts |= pipeline.validate(settings, run_id)
+        counts |= pipeline.load(settings, run_id)
+    return counts
+
+
 def reparse_outdated(settings: Settings, run_label: str, current_version: str | None = None) -> dict:
     """Re-parse stored raw pages whose extractor version is older than the current one, without re-crawling.
 
@@ -44,24 +62,16 @@ def reparse_outdated(settings: Settings, run_label: str, current_version: str | 
     now fail are quarantined with fresh reasons. Returns counts per source.
     """
     import transforms
-    from akhbar import pipeline
 
     current = current_version or transforms.EXTRACTOR_VERSION
-    url = db.database_url(settings)
     result: dict[str, dict] = {}
     for source_key, versions in reparse_candidates(settings).items():
         older = sorted((v for v in versions if is_older(v, current)), key=version_key)
         if not older:
             continue
-        run_id = pipeline.start_run(settings, source_key, run_label=f"reparse:{run_label}")
-        with db.transaction(url) as cur:
-            cur.execute(db.query("reset_pages_for_reparse"), {"source_key": source_key, "versions": older})
-            pages_reset, quarantine_dropped = cur.fetchone()
-        counts = {"run_id": run_id, "from_versions": older, "pages_reset": pages_reset,
-                  "quarantine_dropped": quarantine_dropped}
-        counts |= pipeline.parse(settings, run_id)
-        counts |= pipeline.validate(settings, run_id)
-        counts |= pipeline.load(settings, run_id)
+        counts = _process_again(settings, source_key, f"reparse:{run_label}", "reset_pages_for_reparse",
+                                {"source_key": source_key, "versions": older})
+        counts["from_versions"] = older
         log.info("re-parsed %s with extractor %s: %s", source_key, current, counts)
         result[source_key] = counts
     return result
@@ -76,18 +86,9 @@ def retry_quarantined(settings: Settings, source_key: str, run_label: str, reaso
     The pages go back to ``pending`` and one crawl run labelled ``retry:<run_label>`` takes them. Returns its
     counts.
     """
-    from akhbar import pipeline
-
-    run_id = pipeline.start_run(settings, source_key, run_label=f"retry:{run_label}")
-    with db.transaction(db.database_url(settings)) as cur:
-        cur.execute(db.query("reset_quarantined_pages"), {"source_key": source_key, "reason": reason})
-        pages_reset = cur.rowcount
-    counts = {"run_id": run_id, "pages_reset": pages_reset}
-    if pages_reset:
-        counts |= pipeline.parse(settings, run_id)
-        counts |= pipeline.validate(settings, run_id)
-        counts |= pipeline.load(settings, run_id)
-    log.info("retried %s quarantined page(s) of %s%s: %s", pages_reset, source_key,
+    counts = _process_again(settings, source_key, f"retry:{run_label}", "reset_quarantined_pages",
+                            {"source_key": source_key, "reason": reason})
+    log.info("retried %s quarantined page(s) of %s%s: %s", counts["pages_reset"], source_key,
              f" ({reason})" if reason else "", counts)
     return counts
 

@@ -1,7 +1,8 @@
 -- Send a source's pages that were quarantined when parsed or validated (all of them, or those with one reason)
 -- back to 'pending' for the parse step, and drop those verdicts: the new parse and gate write fresh ones.
 -- Pages quarantined at fetch time (HTTP errors, timeouts, robots.txt) stay: they need a crawl, not a parse,
--- and so do pages whose raw HTML retention has purged. Returns the ids of the pages sent back.
+-- and so do pages whose raw HTML retention has purged. Returns how many pages went back and how many verdicts
+-- were dropped (the same number), like reset_pages_for_reparse.
 WITH picked AS (
     SELECT q.raw_page_id
     FROM quarantine q JOIN raw_pages r ON r.id = q.raw_page_id
@@ -11,7 +12,9 @@ WITH picked AS (
 ), dropped AS (
     DELETE FROM quarantine q USING picked WHERE q.raw_page_id = picked.raw_page_id
     RETURNING q.raw_page_id
+), reset AS (
+    UPDATE raw_pages r SET parse_status = 'pending'
+    FROM dropped WHERE r.id = dropped.raw_page_id
+    RETURNING r.id
 )
-UPDATE raw_pages r SET parse_status = 'pending'
-FROM dropped WHERE r.id = dropped.raw_page_id
-RETURNING r.id;
+SELECT (SELECT count(*) FROM reset) AS pages_reset, (SELECT count(*) FROM dropped) AS quarantine_dropped;
