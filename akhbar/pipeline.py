@@ -132,6 +132,16 @@ def _quarantine_row(run_id, source_key, page_id, url, stage, reasons, details):
     return (page_id, run_id, source_key, url, stage, reasons, json.dumps(details, ensure_ascii=False))
 
 
+def stage_extracted(cur, rows) -> None:
+    """Stage parse results for the quality gate: rows of (raw_page_id, crawl_run_id, source_key, url_key,
+    article JSON). A page staged before (a re-parse) is replaced. COPY, because the staged JSON is most of
+    what a parse writes; the caller holds the raw pages' locks (pending_raw_pages), so deleting their old
+    staging rows first is an UPSERT."""
+    rows = list(rows)
+    cur.execute(db.query("unstage_pages"), {"ids": [row[0] for row in rows]})
+    db.copy_rows(cur, "stage_extracted_pages", rows)
+
+
 def parse(settings: Settings, run_id: int) -> dict:
     """Extract every pending raw page of the run's source; stage articles, quarantine what cannot parse."""
     import transforms
@@ -174,7 +184,7 @@ def parse(settings: Settings, run_id: int) -> dict:
                 staged.append((page_id, run_id, source.key, transforms.url_key(article.canonical_url),
                                json.dumps(article.to_dict(), ensure_ascii=False)))
             if staged:
-                db.execute_values(cur, "upsert_extracted_page", staged, page_size=settings.load_page_size)
+                stage_extracted(cur, staged)
                 cur.execute(db.query("set_raw_page_status"), {
                     "status": "extracted", "extractor_version": transforms.EXTRACTOR_VERSION,
                     "ids": [row[0] for row in staged]})

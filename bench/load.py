@@ -8,8 +8,8 @@ real corpus in /work/shared/corpus (or from a small built-in list when it is abs
 They carry no duplicates, so clustering time is the cost of the common case (most articles start a story).
 
 Both loaders write identical ``articles`` rows, with the normalized text, content hash and search vector:
-- ours: the parse step's staging write of the article JSON into ``extracted_pages`` (execute_values, with the
-  pipeline's query and page size), then the load step as the pipeline runs it (``akhbar.pipeline``:
+- ours: the parse step's staging write of the article JSON into ``extracted_pages`` (COPY, with the
+  pipeline's ``stage_extracted``), then the load step as the pipeline runs it (``akhbar.pipeline``:
   ``analyze_staging``, then ``load_staged`` in one transaction: search vectors, in parallel workers where the
   server has them, one UPSERT, ``sql/queries/load_articles.sql``, and a flush of the GIN pending lists). Its
   ratio is printed for the whole and for the load step alone;
@@ -145,16 +145,15 @@ def reset(url: str) -> None:
 
 
 def load_ours(url: str, run_id: int, page_ids: list[int], arts: list[dict]) -> tuple[float, float, object, dict]:
-    """The pipeline's path, with its own queries: the parse step's staging write (execute_values of the article
+    """The pipeline's path, with its own queries: the parse step's staging write (COPY of the article
     JSON into ``extracted_pages``), the quality gate's verdict (not timed: neither loader's work), then the load
     step, ``akhbar.pipeline.analyze_staging`` and, in one transaction, ``load_staged``. Returns (load seconds
     without clustering, clustering seconds, cluster counts, seconds per phase)."""
     settings = Settings(database_url=url)
     t0 = time.perf_counter()
     with db.transaction(url) as cur:
-        db.execute_values(cur, "upsert_extracted_page",
-                          [(pid, run_id, a["source"], a["url"], json.dumps(a, ensure_ascii=False))
-                           for pid, a in zip(page_ids, arts)], page_size=settings.load_page_size)
+        pipeline.stage_extracted(cur, ((pid, run_id, a["source"], a["url"], json.dumps(a, ensure_ascii=False))
+                                       for pid, a in zip(page_ids, arts)))
     t_stage = time.perf_counter() - t0
     with db.transaction(url) as cur:
         db.execute_values(cur, "set_validation_status", [(pid, "valid", []) for pid in page_ids],

@@ -64,10 +64,7 @@ def stage(settings, source: str, articles: list[dict], run_label: str | None = N
                  hashlib.sha256(body).hexdigest(), fetched, fetched),
             )
             (page_id,) = cur.fetchone()
-            cur.execute(
-                "INSERT INTO extracted_pages (raw_page_id, crawl_run_id, source_key, url_key, article)"
-                " VALUES (%s, %s, %s, %s, %s)",
-                (page_id, run_id, source, art["canonical_url"], json.dumps(art, ensure_ascii=False)),
-            )
+            pipeline.stage_extracted(cur, [(page_id, run_id, source, art["canonical_url"],
+                                            json.dumps(art, ensure_ascii=False))])
     conn.close()
     return run_id
