@@ -5,3 +5,6 @@
 SET LOCAL min_parallel_table_scan_size = 0;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
+-- The leader writes the vectors the workers compute into the temporary table; left to compute as well, it
+-- holds them up (measured on 2 cores: 4.8-5.4 s instead of 5.6-6.3 s for the vectors of 20,000 articles).
+SET LOCAL parallel_leader_participation = off;
