@@ -124,3 +124,23 @@ def test_the_example_queries_run_as_the_reader_role(corpus, pg_url, query):
                 cur.fetchall()
     finally:
         conn.close()
+
+
+def test_a_long_articles_search_vector_is_kept_in_its_row_not_in_toast(staged_settings, query):
+    # search ranks every match, so each vector read from TOAST costs an index lookup more (migration 0006)
+    if not query("SELECT 1 FROM pg_available_extensions WHERE name = 'pageinspect'"):
+        pytest.skip("this server has no pageinspect")
+    letters = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+    words = [a + b + c + "ون" for a in letters[:12] for b in letters[12:24] for c in letters[24:]]
+    body = "قال المتحدث " + " ".join(words) + "."
+    run = stage(staged_settings, "youm7", [article("youm7", "long", body=body)])
+    pipeline.validate(staged_settings, run)
+    assert pipeline.load(staged_settings, run)["articles_loaded"] == 1
+    query("CREATE EXTENSION IF NOT EXISTS pageinspect")
+    [(vector_size, block, item)] = query(
+        "SELECT pg_column_size(search_vector), (ctid::text::point)[0]::int, (ctid::text::point)[1]::int"
+        " FROM articles")
+    assert vector_size > 2100  # big enough that the default storage would have moved it out of the row
+    [(row_size,)] = query("SELECT lp_len FROM heap_page_items(get_raw_page('articles', %s)) WHERE lp = %s",
+                          (block, item))
+    assert row_size > vector_size
