@@ -58,7 +58,9 @@ class ClusterCounts:
 
 
 def shingle_hashes(body_norm: str, words_per_shingle: int) -> np.ndarray:
-    """32-bit hashes of the word k-shingles of a normalized body (stable across processes)."""
+    """32-bit hashes of the word k-shingles of a normalized body (stable across processes: stored signatures
+    depend on them). A word hashes to its UTF-8 CRC-32; k consecutive word hashes h1..hk combine as
+    ((h1 * MIX + h2) * MIX + ...) mod 2**32, with MIX = 0x9E3779B1."""
     words = _WORD.findall(body_norm or "")
     if not words:
         return np.zeros(0, dtype=np.uint64)

@@ -1,0 +1,38 @@
+"""Shingle hashes feed the MinHash signatures stored with every article, so they must not change between
+processes or releases: the scheme is pinned here from its definition, not from the code's output."""
+
+import zlib
+
+from akhbar.stories import shingle_hashes
+
+MIX = 0x9E3779B1
+
+
+def crc(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8"))
+
+
+def test_a_word_shingle_is_the_words_crc32():
+    assert shingle_hashes("الحكومه", 5).tolist() == [crc("الحكومه")]  # fewer words than k: one shingle
+
+
+def test_k_consecutive_words_combine_in_order_modulo_2_32():
+    a, b, c = "اعلنت", "وزاره", "الصحه"
+    ab = (crc(a) * MIX + crc(b)) % 2**32
+    bc = (crc(b) * MIX + crc(c)) % 2**32
+    assert shingle_hashes(f"{a} {b} {c}", 2).tolist() == sorted({ab, bc})
+    abc = ((crc(a) * MIX + crc(b)) % 2**32 * MIX + crc(c)) % 2**32
+    assert shingle_hashes(f"{a}، {b}. {c}", 3).tolist() == [abc]  # punctuation is not a word
+
+
+def test_repeated_words_hash_the_same_on_every_call():
+    text = " ".join(["قال", "الوزير", "ان", "الوزير", "قال"] * 3)
+    first = shingle_hashes(text, 2).tolist()
+    assert shingle_hashes(text, 2).tolist() == first
+    # قال الوزير / الوزير ان / ان الوزير / الوزير قال / قال قال (where one repetition meets the next)
+    assert len(first) == len(set(first)) == 5
+
+
+def test_an_empty_body_has_no_shingles():
+    assert shingle_hashes("", 5).size == 0
+    assert shingle_hashes(None, 5).size == 0
