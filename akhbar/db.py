@@ -131,6 +131,32 @@ def _yoyo_backend(url: str):
     return get_backend(yoyo_url)
 
 
+@contextlib.contextmanager
+def scratch_database(server_url: str, prefix: str, keep: bool = False) -> Iterator[str]:
+    """A new, migrated database on the server of ``server_url`` (a URL ending in a database name), for benchmark
+    scripts; yields its URL and drops it afterwards (its sessions closed first) unless ``keep``."""
+    import uuid
+
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(server_url)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cur:
+            cur.execute(f'CREATE DATABASE "{name}"')
+        try:
+            url = server_url.rsplit("/", 1)[0] + "/" + name
+            migrate(url)
+            yield url
+        finally:
+            if keep:
+                log.warning("kept database %s", name)
+            else:
+                with admin.cursor() as cur:
+                    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.close()
+
+
 def migrate(url: str) -> list[str]:
     """Apply pending migrations; returns the ids applied. Safe to run any number of times."""
     from yoyo import read_migrations

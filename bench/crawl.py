@@ -27,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,19 +76,11 @@ def bare_crawl(sitemap_url: str) -> dict:
 
 def storage_crawl(admin_url: str, port: int) -> dict:
     """akhbar's crawl step into a fresh temporary database (dropped afterwards)."""
-    import psycopg2
 
     from akhbar import db, pipeline
     from akhbar.config import Settings
 
-    name = f"akhbar_bench_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(admin_url)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    url = admin_url.rsplit("/", 1)[0] + "/" + name
-    try:
-        db.migrate(url)
+    with db.scratch_database(admin_url, "akhbar_bench") as url:
         settings = Settings(database_url=url, demo_port=port, data_dir=Path(tempfile.mkdtemp()), log_level="WARNING")
         run_id = pipeline.start_run(settings, "mirror_bench")
         started = time.monotonic()
@@ -100,11 +91,6 @@ def storage_crawl(admin_url: str, port: int) -> dict:
             (crawl_stats,) = cur.fetchone()
             cur.execute("SELECT count(*), pg_size_pretty(sum(length(body))) FROM raw_pages")
             stored, stored_size = cur.fetchone()
-    finally:
-        with admin.cursor() as cur:
-            cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
     return {"pages": counts["outcomes"].get("fetched", 0), "elapsed_s": crawl_stats["elapsed_s"], "wall_s": wall,
             "stored": stored, "stored_size": stored_size, "batches": crawl_stats["batches"]}
 

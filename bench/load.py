@@ -28,7 +28,6 @@ import random
 import statistics
 import sys
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -211,14 +210,7 @@ def main(argv=None) -> int:
                         help="drop the GIN index on search_vector first, to see the loading mechanism alone")
     args = parser.parse_args(argv)
 
-    name = f"akhbar_bench_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(args.server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    url = args.server.rsplit("/", 1)[0] + "/" + name
-    try:
-        db.migrate(url)
+    with db.scratch_database(args.server, "akhbar_bench", keep=args.keep) as url:
         if args.without_search_index:
             with db.transaction(url) as cur:
                 cur.execute("DROP INDEX articles_search")
@@ -267,12 +259,6 @@ def main(argv=None) -> int:
         q = statistics.quantiles(latencies, n=20)
         print(f"search      : p50 {statistics.median(latencies):.1f} ms, p95 {q[18]:.1f} ms over {len(latencies)} "
               f"queries of 1-3 words, limit 20 ({hits / len(latencies):.1f} hits per query)")
-    finally:
-        if not args.keep:
-            with admin.cursor() as cur:
-                cur.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
-                cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
     return 0
 
 

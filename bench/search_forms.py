@@ -16,11 +16,8 @@ import gzip
 import json
 import re
 import sys
-import uuid
 from collections import Counter
 from pathlib import Path
-
-import psycopg2
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -61,14 +58,7 @@ def main(argv=None) -> int:
     folded = [normalize_for_search(w) for w in words]
     kept = [normalize_for_search(w.replace("ة", KEEP)).replace(KEEP, "ة") for w in words]
 
-    name = f"akhbar_bench_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(args.server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    url = args.server.rsplit("/", 1)[0] + "/" + name
-    try:
-        db.migrate(url)
+    with db.scratch_database(args.server, "akhbar_bench") as url:
         stem = ("SELECT coalesce((ts_lexize('arabic_stem', f))[1], f)"
                 " FROM unnest(%s::text[]) WITH ORDINALITY AS u (f, n) ORDER BY n")
         with db.transaction(url) as cur:
@@ -82,10 +72,6 @@ def main(argv=None) -> int:
                 "akhbar: final ه read as ة": stems(folded, stem.replace("ts_lexize('arabic_stem', f)",
                                                                           "ts_lexize('arabic_stem', akhbar_search_form(f))")),
             }
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
 
     same_word = sum(w * w for w in weights)  # a form paired with itself is no evidence
     ref_pairs = pair_weight(reference, weights) - same_word

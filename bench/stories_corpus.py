@@ -17,14 +17,11 @@ import json
 import random
 import sys
 import time
-import uuid
 from collections import Counter, defaultdict
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from hashlib import md5
 from pathlib import Path
-
-import psycopg2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -68,23 +65,12 @@ def main(argv=None) -> int:
             d = json.loads(line)
             titles[d["docno"]] = (d["source"], d["title"])
 
-    name = f"akhbar_stories_{uuid.uuid4().hex[:8]}"
-    admin = psycopg2.connect(args.server)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{name}"')
-    url = args.server.rsplit("/", 1)[0] + "/" + name
-    try:
-        db.migrate(url)
+    with db.scratch_database(args.server, "akhbar_stories") as url:
         t0 = time.perf_counter()
         with db.transaction(url) as cur:
             clusterer = Clusterer(cur, Settings(database_url=url))
             assigned = clusterer.assign(docs)
         elapsed = time.perf_counter() - t0
-    finally:
-        with admin.cursor() as cur:
-            cur.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.close()
 
     members = defaultdict(list)
     for key, story, _ in assigned:

@@ -27,3 +27,22 @@ def test_unreachable_database_is_one_clear_line(tmp_path):
     assert len(lines) == 1, proc.stderr
     assert lines[0].startswith("akhbar: cannot connect to the database postgres@127.0.0.1:1/nowhere")
     assert "Traceback" not in proc.stderr
+
+
+def test_a_scratch_database_is_migrated_then_dropped_even_when_its_user_fails(pg_url):
+    def databases():
+        with db.transaction(pg_url) as cur:
+            cur.execute("SELECT datname FROM pg_database")
+            return {r[0] for r in cur.fetchall()}
+
+    before = databases()
+    try:
+        with db.scratch_database(pg_url, "akhbar_scratch_test") as url:
+            with db.transaction(url) as cur:
+                cur.execute("SELECT count(*) FROM articles")
+                assert cur.fetchone() == (0,)
+            assert len(databases() - before) == 1
+            raise KeyError("the benchmark broke")
+    except KeyError:
+        pass
+    assert databases() == before
