@@ -1,7 +1,7 @@
 """Stories across sources: runs whenever a source DAG (or the maintenance re-parse) updates the articles asset.
 
 Each load already clusters its own pages; this DAG clusters whatever has no story yet and refreshes the
-stories whose members changed. The work is ``akhbar.pipeline.cluster_stories``.
+stories whose members changed. The work is ``akhbar.pipeline.cluster_stories`` (in ``akhbar/pipeline/loading.py``).
 """
 
 from __future__ import annotations

@@ -109,7 +109,7 @@ def test_the_search_vector_follows_the_text_and_is_kept_when_it_did_not_change(s
 @pytest.mark.parametrize("parallel_from", [1, 10_000], ids=["parallel", "serial"])
 def test_a_batch_loads_the_same_with_or_without_parallel_workers(staged_settings, query, monkeypatch,
                                                                  parallel_from):
-    monkeypatch.setattr(pipeline, "PARALLEL_LOAD_PAGES", parallel_from)
+    monkeypatch.setattr(pipeline.loading, "PARALLEL_LOAD_PAGES", parallel_from)
     arts = [article("youm7", f"n{i}", title=f"خبر رقم {i}", body=f"{V1} الفقرة رقم {i}") for i in range(60)]
     run = stage(staged_settings, "youm7", arts)
     pipeline.validate(staged_settings, run)

@@ -1,0 +1,82 @@
+"""The parse step: every pending raw page of the run's source through ``transforms.extract``, staged for the
+quality gate or quarantined with the reason it could not parse."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from akhbar import db
+from akhbar.config import Settings
+from akhbar.pipeline.runs import get_run, quarantine_row, set_status
+from akhbar.sources import get_source
+
+log = logging.getLogger(__name__)
+
+
+def stage_extracted(cur, rows) -> None:
+    """Stage parse results for the quality gate: rows of (raw_page_id, crawl_run_id, source_key, url_key,
+    article JSON). A page staged before (a re-parse) is replaced. COPY, because the staged JSON is most of
+    what a parse writes; the caller holds the raw pages' locks (pending_raw_pages), so deleting their old
+    staging rows first is an UPSERT."""
+    rows = list(rows)
+    cur.execute(db.query("unstage_pages"), {"ids": [row[0] for row in rows]})
+    db.copy_rows(cur, "stage_extracted_pages", rows)
+
+
+def parse(settings: Settings, run_id: int) -> dict:
+    """Extract every pending raw page of the run's source; stage articles, quarantine what cannot parse."""
+    import transforms
+
+    url = db.database_url(settings)
+    run = get_run(url, run_id)
+    source = get_source(settings, run["source_key"])
+    info = transforms.SourceInfo(key=source.key, time_zone=source.time_zone, locale=source.locale)
+    counts = {"parsed": 0, "parse_quarantined": 0}
+    while True:
+        with db.transaction(url) as cur:
+            cur.execute(db.query("pending_raw_pages"), {"source_key": source.key, "limit": settings.parse_batch_size})
+            pages = cur.fetchall()
+            if not pages:
+                break
+            staged, quarantined = [], []
+            for page_id, page_url, final_url, status, content_type, body, fetch_error, fetched_at in pages:
+                address = final_url or page_url
+                if fetch_error:
+                    quarantined.append(quarantine_row(run_id, source.key, page_id, page_url, "fetch",
+                                                       [fetch_error.split(":")[0]], {"error": fetch_error}))
+                    continue
+                if status is not None and status >= 400:
+                    quarantined.append(quarantine_row(run_id, source.key, page_id, page_url, "fetch",
+                                                       [f"http_{status}"], {"http_status": status}))
+                    continue
+                try:
+                    html = transforms.decode_html(bytes(body or b""), content_type)
+                    article = transforms.extract(html, address, fetched_at, info)
+                except transforms.ExtractionError as exc:
+                    quarantined.append(quarantine_row(run_id, source.key, page_id, page_url, "parse",
+                                                       [exc.code], {"detail": exc.detail}))
+                    continue
+                except Exception as exc:  # an extractor bug must not lose the page or stop the run
+                    log.exception("extractor crashed on %s", page_url)
+                    quarantined.append(quarantine_row(run_id, source.key, page_id, page_url, "parse",
+                                                       ["extractor_crashed"],
+                                                       {"detail": f"{exc.__class__.__name__}: {exc}"[:2000]}))
+                    continue
+                staged.append((page_id, run_id, source.key, transforms.url_key(article.canonical_url),
+                               json.dumps(article.to_dict(), ensure_ascii=False)))
+            if staged:
+                stage_extracted(cur, staged)
+                cur.execute(db.query("set_raw_page_status"), {
+                    "status": "extracted", "extractor_version": transforms.EXTRACTOR_VERSION,
+                    "ids": [row[0] for row in staged]})
+            if quarantined:
+                db.execute_values(cur, "upsert_quarantine", quarantined, page_size=settings.load_page_size)
+                cur.execute(db.query("set_raw_page_status"), {
+                    "status": "quarantined", "extractor_version": transforms.EXTRACTOR_VERSION,
+                    "ids": [row[0] for row in quarantined]})
+            counts["parsed"] += len(staged)
+            counts["parse_quarantined"] += len(quarantined)
+    with db.transaction(url) as cur:
+        set_status(cur, run_id, "parsed", counts)
+    return counts
