@@ -127,25 +127,26 @@ def run_label(context) -> str:
 
 
 def crawl(settings: Settings, source_key: str, run_label: str) -> dict:
-    """Open (or reuse) the crawl run for this Airflow run and crawl.
+    """Open (or reuse) the crawl run for this Airflow run and crawl, holding the run's lease.
 
     A crawl fails when not one discovery document (feed, sitemap, listing page) could be read, fresh or as
-    "304 not modified". A source whose feeds answered but listed nothing new is healthy: the crawl is
-    incremental, so an hour with no new article fetches no page at all.
+    "304 not modified": the run's health becomes ``unreachable``. A source whose feeds answered but listed
+    nothing new is fine: the crawl is incremental, so an hour with no new article fetches no page at all.
     """
     from akhbar import db, pipeline
+    from akhbar.pipeline import health, lifecycle
 
     run_id = pipeline.start_run(settings, source_key, run_label=run_label)
-    counts = pipeline.crawl(settings, run_id)
+    with lifecycle.lease(settings, run_id):
+        counts = pipeline.crawl(settings, run_id)
     discovery = counts.get("discovery", {})
-    readable = sum(n for kind_outcome, n in discovery.items()
-                   if kind_outcome.rsplit(":", 1)[-1] in ("fetched", "not_modified"))
-    if readable == 0 and counts.get("pages_fetched", 0) == 0:
+    if health.unreachable(discovery, counts.get("pages_fetched", 0)):
         failed = ", ".join(f"{k} {n}" for k, n in sorted(discovery.items())) or "no discovery URL answered"
         reason = f"crawl of {source_key} could read none of its feeds, sitemaps or listing pages ({failed})"
         with db.transaction(db.database_url(settings)) as cur:
             cur.execute(db.query("set_crawl_run_status"),
                         {"run_id": run_id, "status": "failed", "stats": "{}", "error": reason})
+        health.record(settings, run_id, health.Verdict(health.UNREACHABLE, reason))
         raise pipeline.CrawlFailed(reason)
     return {"run_id": run_id, **counts}
 
@@ -157,9 +158,17 @@ def parse(settings: Settings, run_id: int) -> dict:
 
 
 def validate(settings: Settings, run_id: int) -> dict:
-    from akhbar import pipeline
+    """The quality gate. Its failure is deterministic (the same pages reach the same verdict), so it fails
+    the task for good instead of being retried."""
+    from airflow.sdk.exceptions import AirflowFailException
 
-    return {"run_id": run_id, **pipeline.validate(settings, run_id)}
+    from akhbar import pipeline
+    from akhbar.quality import QualityGateFailed
+
+    try:
+        return {"run_id": run_id, **pipeline.validate(settings, run_id)}
+    except QualityGateFailed as exc:
+        raise AirflowFailException(f"QualityGateFailed: {exc}") from exc
 
 
 def load(settings: Settings, run_id: int) -> dict:
@@ -169,13 +178,32 @@ def load(settings: Settings, run_id: int) -> dict:
 
 
 def report(settings: Settings, run_id: int) -> dict:
-    """Log the run's summary (the same lines `akhbar run` prints) and return its counts."""
-    from akhbar import pipeline
+    """Log the run's summary (the same lines `akhbar run` prints), give the run its health verdict, and fail
+    the task for good (no retry: the verdict is about the run that happened) when it is red: blocked,
+    broken_extractor or unreachable, with a one-line reason naming the source."""
+    from airflow.sdk.exceptions import AirflowFailException
 
+    from akhbar import pipeline
+    from akhbar.pipeline import health
+
+    verdict = health.judge_and_record(settings, run_id)
     summary = pipeline.summarize(settings, run_id)
     for line in summary.lines():
         log.info("%s", line)
-    return {"run_id": run_id, **{k: v for k, v in summary.counts.items() if isinstance(v, int)}}
+    if verdict.red:
+        raise AirflowFailException(f"{verdict.health}: {verdict.reason}")
+    return {"run_id": run_id, "health": verdict.health,
+            **{k: v for k, v in summary.counts.items() if isinstance(v, int)}}
+
+
+def announce_articles(loaded: dict) -> dict:
+    """The task that updates the ``akhbar://articles`` asset (and so triggers ``akhbar_stories``): it is
+    skipped when the load wrote no article, and a skipped task emits no asset event."""
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    if not loaded.get("articles_loaded"):
+        raise AirflowSkipException("no article loaded: the stories DAG is not triggered")
+    return {"run_id": loaded["run_id"], "articles_loaded": loaded["articles_loaded"]}
 
 
 # --- failure callback ----------------------------------------------------------------------------------------

@@ -254,7 +254,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from akhbar.db import DatabaseUnavailable
-    from akhbar.pipeline import CrawlFailed
+    from akhbar.pipeline import CrawlFailed, StepInterrupted
+    from akhbar.pipeline.lifecycle import RunBusy
     from akhbar.quality import QualityGateFailed
     from akhbar.sources import RegistryError
 
@@ -272,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args, settings)
     except (DatabaseUnavailable, RegistryError, CrawlFailed, DemoPortBusy, FileNotFoundError,
-            QualityGateFailed) as exc:
+            QualityGateFailed, StepInterrupted, RunBusy) as exc:
         print(f"akhbar: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -59,6 +59,13 @@ class Settings:
     dag_sources: str = "all"
     alert_email: str | None = None
     raw_retention_days: int = 365
+    # The page lifecycle and database sessions: a page is tried by this many runs before it is quarantined as
+    # attempts_exhausted; every pipeline session waits at most this long for a lock and for one statement
+    # (seconds); a source with no new article for this many schedule intervals is reported stale.
+    max_page_attempts: int = 3
+    db_lock_timeout: int = 600
+    db_statement_timeout: int = 1800
+    stale_after_intervals: int = 24
 
     @property
     def demo_site_url(self) -> str:
@@ -138,4 +145,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         dag_sources=get("DAG_SOURCES", defaults.dag_sources),
         alert_email=get("ALERT_EMAIL", None),
         raw_retention_days=get("RAW_RETENTION_DAYS", defaults.raw_retention_days, int),
+        max_page_attempts=get("MAX_PAGE_ATTEMPTS", defaults.max_page_attempts, int),
+        db_lock_timeout=get("DB_LOCK_TIMEOUT", defaults.db_lock_timeout, int),
+        db_statement_timeout=get("DB_STATEMENT_TIMEOUT", defaults.db_statement_timeout, int),
+        stale_after_intervals=get("STALE_AFTER_INTERVALS", defaults.stale_after_intervals, int),
     )

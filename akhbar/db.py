@@ -62,23 +62,39 @@ def describe(url: str) -> str:
     return f"{dsn.get('user', '')}@{host}:{dsn.get('port', 5432)}/{dsn.get('dbname', '')}"
 
 
-def connect(url: str, *, application_name: str = "akhbar") -> psycopg2.extensions.connection:
+def session_options(settings: Settings) -> str:
+    """libpq ``options`` for a pipeline session: how long it waits for a lock, and for one statement, before
+    the server cancels it with an error (instead of a task hanging on a stuck lock for ever)."""
+    return (f"-c lock_timeout={int(settings.db_lock_timeout * 1000)} "
+            f"-c statement_timeout={int(settings.db_statement_timeout * 1000)}")
+
+
+def connect(url: str, *, application_name: str = "akhbar", options: str | None = None
+            ) -> psycopg2.extensions.connection:
+    extra = {"options": options} if options else {}
     try:
-        return psycopg2.connect(url, application_name=application_name, connect_timeout=10)
+        return psycopg2.connect(url, application_name=application_name, connect_timeout=10, **extra)
     except psycopg2.OperationalError as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise DatabaseUnavailable(f"cannot connect to the database {describe(url)}: {reason}") from exc
 
 
 @contextlib.contextmanager
-def transaction(url: str) -> Iterator[psycopg2.extensions.cursor]:
+def transaction(url: str, *, application_name: str = "akhbar", options: str | None = None
+                ) -> Iterator[psycopg2.extensions.cursor]:
     """A cursor inside one transaction: committed on success, rolled back on any error."""
-    conn = connect(url)
+    conn = connect(url, application_name=application_name, options=options)
     try:
         with conn, conn.cursor() as cur:  # commits or rolls back
             yield cur
     finally:
         conn.close()
+
+
+def step_transaction(settings: Settings, step: str):
+    """A transaction of a pipeline step: the session is named ``akhbar-<step>`` (visible in
+    ``pg_stat_activity``) and has the configured lock and statement timeouts."""
+    return transaction(database_url(settings), application_name=f"akhbar-{step}", options=session_options(settings))
 
 
 @functools.cache

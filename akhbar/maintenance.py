@@ -41,16 +41,19 @@ def _process_again(settings: Settings, source_key: str, run_label: str, reset_qu
     quarantine verdicts dropped), then parse, validate and load them in one new crawl run labelled
     ``run_label``, from their raw HTML. Returns the run's counts."""
     from akhbar import pipeline
+    from akhbar.pipeline import lifecycle
 
     run_id = pipeline.start_run(settings, source_key, run_label=run_label)
-    with db.transaction(db.database_url(settings)) as cur:
-        cur.execute(db.query(reset_query), params)
-        pages_reset, quarantine_dropped = cur.fetchone()
-    counts = {"run_id": run_id, "pages_reset": pages_reset, "quarantine_dropped": quarantine_dropped}
-    if pages_reset:
-        counts |= pipeline.parse(settings, run_id)
-        counts |= pipeline.validate(settings, run_id)
-        counts |= pipeline.load(settings, run_id)
+    with lifecycle.lease(settings, run_id):  # the pages it resets are its own while it lives
+        with db.step_transaction(settings, "reparse") as cur:
+            cur.execute(db.query(reset_query), params | {"run_id": run_id})
+            pages_reset, quarantine_dropped = cur.fetchone()
+        counts = {"run_id": run_id, "pages_reset": pages_reset, "quarantine_dropped": quarantine_dropped}
+        if pages_reset:
+            # Only the pages it reset: the source's own runs keep theirs, and adopt these should it die.
+            counts |= pipeline.parse(settings, run_id, adopt=False)
+            counts |= pipeline.validate(settings, run_id)
+            counts |= pipeline.load(settings, run_id)
     return counts
 
 

@@ -7,6 +7,8 @@ anything else to the demo pages. Each mirror source publishes its discovery docu
 - ``sham.localhost`` (a Levantine site): an Atom feed and a listing page whose links match a pattern.
 - ``khaleej.localhost`` (a Gulf site): a sitemap index (named in robots.txt) with a Google News sitemap and a
   monthly sitemap carrying ``lastmod``.
+- ``blocked.localhost``: a site that blocks crawlers: its RSS feed answers, but every article page is a 403, a
+  captcha page (status 200) or a 429 with a Retry-After of an hour (the ``blocked`` health verdict).
 - ``bench.localhost``: a sitemap of :data:`BENCH_PAGES` small article pages, for ``bench/crawl.py``.
 - ``elsewhere.localhost``: a site outside every source's allowed domains (the target of an offsite redirect).
 - ``control.localhost``: ``/log`` (every request served, as JSON), ``/reset``, ``/bump?host=&path=``, which
@@ -30,8 +32,8 @@ from xml.sax.saxutils import escape
 from akhbar.config import DEMO_PAGES_DIR
 
 FIXTURES_DIR = DEMO_PAGES_DIR.parent
-HOSTS = ("masr.localhost", "sham.localhost", "khaleej.localhost", "bench.localhost", "elsewhere.localhost",
-         "control.localhost")
+HOSTS = ("masr.localhost", "sham.localhost", "khaleej.localhost", "blocked.localhost", "bench.localhost",
+         "elsewhere.localhost", "control.localhost")
 BENCH_PAGES = 2000
 PUBLISHED = datetime(2026, 1, 8, 9, 30, tzinfo=UTC)
 OLD = datetime(2020, 3, 17, 8, 0, tzinfo=UTC)
@@ -66,6 +68,9 @@ MASR_PAGES = [
     "/news/2026/01/08/forbidden",  # 403
     "/news/2026/01/08/rate-limited",  # 429 with a Retry-After of an hour
 ]
+# blocked.localhost's feed: every page refuses the crawler (see Mirror.render).
+BLOCKED_PAGES = {"/news/b1": 403, "/news/b2": 403, "/news/b3": 403, "/news/b4": 200, "/news/b5": 200,
+                 "/news/b6": 429}
 KHALEEJ_PAGES = ["/2026/01/08/article-3001", "/2026/01/08/article-3002", "/2026/01/07/article-3003",
                  "/2020/03/17/article-0001"]
 
@@ -131,6 +136,14 @@ class Mirror:
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>مصر</title>'
                 f"<link>{base}/</link><lastBuildDate>{format_datetime(newest)}</lastBuildDate>\n{items}"
                 "</channel></rss>\n").encode()
+
+    def blocked_feed(self) -> bytes:
+        base = self.state.base("blocked.localhost")
+        items = "".join(f"<item><title>خبر {i}</title><link>{base}{p}</link><guid>{base}{p}</guid>"
+                        f"<pubDate>{format_datetime(PUBLISHED)}</pubDate></item>\n"
+                        for i, p in enumerate(BLOCKED_PAGES))
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>محجوب</title>'
+                f"<link>{base}/</link>\n{items}</channel></rss>\n").encode()
 
     def sham_atom(self) -> bytes:
         base = self.state.base("sham.localhost")
@@ -271,10 +284,17 @@ class Mirror:
             ("khaleej.localhost", "/sitemaps/news.xml"): (self.khaleej_news, "application/xml"),
             ("khaleej.localhost", "/sitemaps/2026-01.xml"): (self.khaleej_monthly, "application/xml"),
             ("bench.localhost", "/sitemap.xml"): (self.bench_sitemap, "application/xml"),
+            ("blocked.localhost", "/rss.xml"): (self.blocked_feed, "application/rss+xml; charset=utf-8"),
         }
         if key in documents:
             make, content_type = documents[key]
             return document(make(), content_type, newest)
+
+        if host == "blocked.localhost" and path in BLOCKED_PAGES:
+            status = BLOCKED_PAGES[path]
+            if status == 429:
+                return send(429, b"<html><body>slow down</body></html>", headers={"Retry-After": "3600"})
+            return send(status, CAPTCHA_PAGE if status == 200 else b"<html><body>forbidden</body></html>")
 
         if host == "bench.localhost" and path.startswith("/article/"):
             return send(200, self.bench_page(int(path.rsplit("/", 1)[1])))

@@ -1,8 +1,9 @@
-"""One DAG per registry source: crawl -> parse -> validate -> load -> report.
+"""One DAG per registry source: crawl -> parse -> validate -> load -> report, and announce when articles loaded.
 
 Each source is its own lane in the UI (paused, retried and scheduled on its own). This file only describes
 order and schedule; the work is in ``akhbar.airflow_tasks`` and ``akhbar.pipeline``, imported when a task
-runs. XCom carries only the crawl run id and counts. ``load`` updates the ``akhbar://articles`` asset.
+runs. XCom carries only the crawl run id and counts. ``announce`` updates the ``akhbar://articles`` asset, only
+when the load wrote articles (it is skipped otherwise). ``report`` gives the run its health verdict.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def build_source_dag(source):
         def validate(parsed: dict) -> dict:
             return airflow_tasks.validate(load_settings(), parsed["run_id"])
 
-        @task(execution_timeout=timedelta(minutes=30), outlets=[ARTICLES])
+        @task(execution_timeout=timedelta(minutes=30))
         def load(validated: dict) -> dict:
             return airflow_tasks.load(load_settings(), validated["run_id"])
 
@@ -55,7 +56,13 @@ def build_source_dag(source):
         def report(loaded: dict) -> dict:
             return airflow_tasks.report(load_settings(), loaded["run_id"])
 
-        report(load(validate(parse(crawl()))))
+        @task(execution_timeout=timedelta(minutes=5), outlets=[ARTICLES])
+        def announce(loaded: dict) -> dict:
+            return airflow_tasks.announce_articles(loaded)
+
+        loaded = load(validate(parse(crawl())))
+        report(loaded)
+        announce(loaded)
 
     return source_pipeline()
 

@@ -7,12 +7,17 @@ counts. Steps are safe to repeat: every write is an UPSERT on a natural key, and
 transaction.
 
 The package holds one module per step, in the data's order: ``runs`` (a crawl run's record), ``crawling``,
-``parsing``, ``validation``, ``loading`` and ``summary``.
+``parsing``, ``validation``, ``loading`` and ``summary``; ``lifecycle`` owns the state of every raw page (the
+claim, the adoption of a dead run's pages, the terminal states) and ``health`` gives each run its verdict.
 """
 
 from __future__ import annotations
 
+import psycopg2
+
 from akhbar.config import Settings
+from akhbar.db import DatabaseUnavailable
+from akhbar.pipeline import health, lifecycle
 from akhbar.pipeline.crawling import CrawlFailed, crawl
 from akhbar.pipeline.loading import (
     PARALLEL_LOAD_PAGES,
@@ -30,12 +35,15 @@ from akhbar.pipeline.validation import validate, validation_frame
 __all__ = [
     "PARALLEL_LOAD_PAGES",
     "CrawlFailed",
+    "StepInterrupted",
     "LoadResult",
     "RunSummary",
     "analyze_staging",
     "cluster_stories",
     "crawl",
     "get_run",
+    "health",
+    "lifecycle",
     "load",
     "load_staged",
     "parse",
@@ -49,11 +57,38 @@ __all__ = [
 ]
 
 
+class StepInterrupted(RuntimeError):
+    """The database went away in the middle of a step. Nothing is half-written (each write is one
+    transaction) and nothing is stranded (the next run adopts the run's pages): running again finishes it.
+    The message is one line, naming the source, the run and the step."""
+
+    def __init__(self, source_key: str, run_id: int | None, step: str, cause: BaseException):
+        reason = " ".join(str(cause).split()) or cause.__class__.__name__
+        run = f" (run {run_id})" if run_id is not None else ""
+        super().__init__(f"lost the database during {step} of {source_key}{run}: {reason[:200]}; "
+                         f"run `akhbar run {source_key}` again to finish it")
+        self.step = step
+
+
+# What losing the server looks like in psycopg2: OperationalError when a statement or a connection attempt
+# fails, InterfaceError ("connection already closed") when a transaction's connection is gone at its end.
+DATABASE_LOST = (DatabaseUnavailable, psycopg2.OperationalError, psycopg2.InterfaceError)
+
+
 def run_source(settings: Settings, source_key: str, run_label: str | None = None) -> RunSummary:
-    """The whole job for one source: crawl, parse, validate, load."""
-    run_id = start_run(settings, source_key, run_label)
-    crawl(settings, run_id)
-    parse(settings, run_id)
-    validate(settings, run_id)
-    load(settings, run_id)
-    return summarize(settings, run_id)
+    """The whole job for one source: crawl, parse, validate, load, then the run's health verdict.
+
+    The run's lease is held throughout, so no other run adopts its pages while it lives. Losing the database
+    raises :class:`StepInterrupted` naming the step.
+    """
+    step, run_id = "start", None
+    try:
+        run_id = start_run(settings, source_key, run_label)
+        with lifecycle.lease(settings, run_id):
+            for step, work in (("crawl", crawl), ("parse", parse), ("validate", validate), ("load", load)):
+                work(settings, run_id)
+            step = "report"
+            health.judge_and_record(settings, run_id)
+            return summarize(settings, run_id)
+    except DATABASE_LOST as exc:
+        raise StepInterrupted(source_key, run_id, step, exc) from exc

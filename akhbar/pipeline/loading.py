@@ -1,4 +1,10 @@
-"""The load step: a run's valid staged pages into ``articles``, clustered into stories, in one transaction."""
+"""The load step: a run's valid staged pages into ``articles``, clustered into stories, in one transaction.
+
+Concurrency: the load's first statement takes the clustering lock (``stories.LOCK_KEY``, a transaction advisory
+lock), so everything clustering reads of ``articles`` is read under it, and two sources loading at once cannot
+both start a story for one event. Articles without a story (history) are the ``akhbar_stories`` DAG's work
+(``cluster_stories``), not the load's.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from dataclasses import dataclass
 
 from akhbar import db
 from akhbar.config import Settings
+from akhbar.pipeline import lifecycle
 from akhbar.pipeline.runs import set_status
 
 log = logging.getLogger(__name__)
@@ -26,18 +33,19 @@ class LoadResult:
     seconds: dict[str, float]  # time per phase, for bench/load.py and the logs
 
 
-def analyze_staging(url: str) -> None:
+def analyze_staging(url: str, settings: Settings | None = None) -> None:
     """Planner statistics for the staging table, in a short transaction of its own, before a load."""
-    with db.transaction(url) as cur:
+    with (db.step_transaction(settings, "load") if settings else db.transaction(url)) as cur:
         cur.execute(db.query("analyze_staging"))
 
 
 def load_staged(cur, settings: Settings, run_id: int) -> LoadResult:
     """The load inside the caller's transaction: cluster the run's valid staged pages into stories, compute
     the search vectors of the changed ones, UPSERT them into ``articles`` and flush the search indexes.
-    Call analyze_staging first, outside the transaction."""
+    Call analyze_staging first, outside the transaction. The clustering lock is its first statement."""
     from akhbar import stories
 
+    cur.execute("SELECT pg_advisory_xact_lock(%s)", (stories.LOCK_KEY,))
     seconds: dict[str, float] = {}
     mark = time.perf_counter()
 
@@ -71,13 +79,15 @@ def load(settings: Settings, run_id: int) -> dict:
     ``article_revisions`` with its fetch time. A failure anywhere leaves nothing half-loaded, and a retry
     is safe (the staged pages stay until the transaction that loads them commits).
     """
-    from akhbar import stories
+    with lifecycle.lease(settings, run_id):
+        return _load(settings, run_id)
 
+
+def _load(settings: Settings, run_id: int) -> dict:
     url = db.database_url(settings)
-    analyze_staging(url)
-    with db.transaction(url) as cur:
+    analyze_staging(url, settings)
+    with db.step_transaction(settings, "load") as cur:
         result = load_staged(cur, settings, run_id)
-        stories.cluster_unclustered(cur, settings)  # articles loaded before stories existed, if any
         cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id})
         counts = {"articles_loaded": result.loaded, "articles_new": result.inserted,
                   "revisions": result.revisions, "stories_new": result.clustered.new_stories,

@@ -1,5 +1,6 @@
-"""The parse step: every pending raw page of the run's source through ``transforms.extract``, staged for the
-quality gate or quarantined with the reason it could not parse."""
+"""The parse step: the run claims its pages (its own, and those of its source's runs that died: see
+``lifecycle``), then every claimed pending page goes through ``transforms.extract``, staged for the quality
+gate or quarantined with the reason it could not parse."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 
 from akhbar import db
 from akhbar.config import Settings
+from akhbar.pipeline import lifecycle
 from akhbar.pipeline.runs import get_run, quarantine_row, set_status
 from akhbar.sources import get_source
 
@@ -24,18 +26,30 @@ def stage_extracted(cur, rows) -> None:
     db.copy_rows(cur, "stage_extracted_pages", rows)
 
 
-def parse(settings: Settings, run_id: int) -> dict:
-    """Extract every pending raw page of the run's source; stage articles, quarantine what cannot parse."""
+def parse(settings: Settings, run_id: int, *, adopt: bool = True) -> dict:
+    """Claim the run's pages, extract every pending one; stage articles, quarantine what cannot parse.
+
+    ``adopt``: also claim the in-flight pages of the source's runs that died (a maintenance re-parse, which
+    works on the pages it reset, passes False).
+    """
+    with lifecycle.lease(settings, run_id):
+        return _parse(settings, run_id, adopt)
+
+
+def _parse(settings: Settings, run_id: int, adopt: bool) -> dict:
     import transforms
 
     url = db.database_url(settings)
     run = get_run(url, run_id)
     source = get_source(settings, run["source_key"])
     info = transforms.SourceInfo(key=source.key, time_zone=source.time_zone, locale=source.locale)
-    counts = {"parsed": 0, "parse_quarantined": 0}
+    with db.step_transaction(settings, "parse") as cur:
+        claimed = lifecycle.claim(cur, settings, run_id, source.key, adopt=adopt)
+    counts = {"parsed": 0, "parse_quarantined": 0, "adopted": claimed["adopted"],
+              "attempts_exhausted": claimed["attempts_exhausted"]}
     while True:
-        with db.transaction(url) as cur:
-            cur.execute(db.query("pending_raw_pages"), {"source_key": source.key, "limit": settings.parse_batch_size})
+        with db.step_transaction(settings, "parse") as cur:
+            cur.execute(db.query("pending_raw_pages"), {"run_id": run_id, "limit": settings.parse_batch_size})
             pages = cur.fetchall()
             if not pages:
                 break
@@ -67,16 +81,10 @@ def parse(settings: Settings, run_id: int) -> dict:
                                json.dumps(article.to_dict(), ensure_ascii=False)))
             if staged:
                 stage_extracted(cur, staged)
-                cur.execute(db.query("set_raw_page_status"), {
-                    "status": "extracted", "extractor_version": transforms.EXTRACTOR_VERSION,
-                    "ids": [row[0] for row in staged]})
-            if quarantined:
-                db.execute_values(cur, "upsert_quarantine", quarantined, page_size=settings.load_page_size)
-                cur.execute(db.query("set_raw_page_status"), {
-                    "status": "quarantined", "extractor_version": transforms.EXTRACTOR_VERSION,
-                    "ids": [row[0] for row in quarantined]})
+                lifecycle.set_state(cur, [row[0] for row in staged], "extracted", transforms.EXTRACTOR_VERSION)
+            lifecycle.quarantine(cur, quarantined, extractor_version=transforms.EXTRACTOR_VERSION)
             counts["parsed"] += len(staged)
             counts["parse_quarantined"] += len(quarantined)
-    with db.transaction(url) as cur:
+    with db.step_transaction(settings, "parse") as cur:
         set_status(cur, run_id, "parsed", counts)
     return counts

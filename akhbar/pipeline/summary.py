@@ -16,6 +16,8 @@ class RunSummary:
     counts: dict = field(default_factory=dict)
     quarantined_by_reason: list[tuple[str, int]] = field(default_factory=list)
     totals: dict = field(default_factory=dict)
+    health: str | None = None
+    health_reason: str | None = None
 
     def lines(self) -> list[str]:
         c = self.counts
@@ -36,6 +38,8 @@ class RunSummary:
         if c.get("skipped_duplicates"):
             out.insert(5, f"  skipped (duplicates) {c['skipped_duplicates']}")
         out += [f"    {reason:<28} {n}" for reason, n in self.quarantined_by_reason]
+        if self.health:
+            out.append(f"  health               {self.health}: {self.health_reason}")
         out.append("  database now holds   " + ", ".join(f"{k} {v}" for k, v in self.totals.items()))
         return out
 
@@ -49,4 +53,4 @@ def summarize(settings: Settings, run_id: int) -> RunSummary:
         cur.execute(db.query("table_counts"))
         totals = dict(zip([c.name for c in cur.description], cur.fetchone()))
     counts = {k: v for k, v in run["stats"].items() if not isinstance(v, dict)}
-    return RunSummary(run_id, run["source_key"], counts, reasons, totals)
+    return RunSummary(run_id, run["source_key"], counts, reasons, totals, run["health"], run["health_reason"])

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from akhbar import db
 from akhbar.config import Settings
-from akhbar.pipeline.runs import quarantine_row, set_status
+from akhbar.pipeline import lifecycle
+from akhbar.pipeline.runs import get_run, quarantine_row, set_status
 from akhbar.sources import get_source
 
 log = logging.getLogger(__name__)
@@ -63,22 +64,40 @@ def validate(settings: Settings, run_id: int) -> dict:
 
     Row level: each failing page is quarantined with one reason code per failed check. Batch level: when a
     source's share of failing pages (including pages the extractor could not parse) passes
-    ``settings.max_failure_rate``, all of that source's pages in the
-    run are held back (the passing ones quarantined as ``source_gate_failed``, so nothing is silently
-    dropped), the verdicts are committed, and :class:`akhbar.quality.QualityGateFailed` is raised naming the
-    source and its dominant reason: the Airflow task turns red. Healthy sources' pages stay valid for load.
-    Running it again on the same run reaches the same verdict.
+    ``settings.max_failure_rate``, all of that source's pages in the run are held back (the passing ones
+    quarantined as ``source_gate_failed``, so nothing is silently dropped; a page that already backs an
+    article, as in a re-parse, keeps its article instead), the verdicts are committed, the run's health
+    becomes ``broken_extractor``, and :class:`akhbar.quality.QualityGateFailed` is raised naming the source
+    and its dominant reason: the Airflow task turns red. Healthy sources' pages become ``validated``.
+
+    Running it again on the same run reaches the same verdict while its pages are staged; a finished run
+    (nothing staged, no parse failure since the last verdict) keeps the verdict it had.
     """
+    with lifecycle.lease(settings, run_id):
+        return _validate(settings, run_id)
+
+
+def _validate(settings: Settings, run_id: int) -> dict:
     from akhbar import quality
 
-    url = db.database_url(settings)
-    with db.transaction(url) as cur:
-        # Two pages of one article in a run (a re-fetch, a URL variant) are not bad pages: the newest is
-        # validated and the others are skipped with a reason, before the gate's unique-URL check sees them.
+    run = get_run(db.database_url(settings), run_id)
+    with db.step_transaction(settings, "validate") as cur:
+        # Two pages of one article in a run (a re-fetch, a URL variant, a page taken over from a dead run) are
+        # not bad pages: the newest is validated and the others are skipped with a reason, before the gate's
+        # unique-URL check sees them. This is the one place that chooses the newest staged copy per URL key.
         cur.execute(db.query("skip_superseded_pages"), {"run_id": run_id})
         skipped = cur.rowcount
         cur.execute(db.query("extracted_for_validation"), {"run_id": run_id})
         rows = cur.fetchall()
+        # Pages the extractor already gave up on count as failures too: a broken extractor may raise instead
+        # of returning empty fields. Once the run was judged and nothing is staged any more, only failures
+        # after that verdict are new evidence.
+        since = run["judged_at"] if not rows else None
+        cur.execute(db.query("run_extraction_failures"), {"run_id": run_id, "since": since})
+        extraction_failures = cur.fetchall()
+        if not rows and not extraction_failures and run["judged_at"] is not None:
+            return {k: run["stats"].get(k, 0) for k in
+                    ("validated", "valid", "invalid", "held_by_source_gate", "skipped_duplicates")}
         by_reason = {c.reason: c.describe() for c in quality.checks(settings)}
         failed: dict[int, list[str]] = {}
         for source_key in sorted({r[4] for r in rows}):
@@ -86,16 +105,14 @@ def validate(settings: Settings, run_id: int) -> dict:
             frame = validation_frame([r[:4] for r in rows if r[4] == source_key],
                                      source.canonical_domains or source.allowed_domains)
             failed |= quality.validate_frame(frame, settings, run_name=f"crawl_run_{run_id}_{source_key}")
-        # Pages the extractor already gave up on count as failures too: a broken extractor may raise instead
-        # of returning empty fields.
-        cur.execute(db.query("run_extraction_failures"), {"run_id": run_id})
-        extraction_failures = cur.fetchall()
         judged = [(r[4], failed.get(r[0], [])) for r in rows]
         judged += [(key, list(reasons)) for key, reasons in extraction_failures]
         verdicts = quality.source_verdicts(judged, settings)
         broken = {key: v for key, v in verdicts.items() if v.broken}
+        held_ids = [r[0] for r in rows if not failed.get(r[0]) and r[4] in broken]
+        keep_article = lifecycle.standing_articles(cur, held_ids) if held_ids else set()
         held = 0
-        statuses, quarantined = [], []
+        statuses, quarantined, valid = [], [], []
         for raw_page_id, _key, article, _fetched, source_key in rows:
             reasons = failed.get(raw_page_id)
             details = {"title": article.get("title")}
@@ -106,19 +123,25 @@ def validate(settings: Settings, run_id: int) -> dict:
                 details["source_gate"] = broken[source_key].message()
                 held += 1
             statuses.append((raw_page_id, "invalid" if reasons else "valid", reasons or []))
-            if reasons:
+            if not reasons:
+                valid.append(raw_page_id)
+            elif raw_page_id not in keep_article or reasons != [quality.SOURCE_GATE_REASON]:
                 quarantined.append(quarantine_row(run_id, source_key, raw_page_id, article["url"], "validate",
                                                    reasons, details))
         if statuses:
             db.execute_values(cur, "set_validation_status", statuses, template="(%s, %s, %s::text[])")
-        if quarantined:
-            db.execute_values(cur, "upsert_quarantine", quarantined)
-            cur.execute(db.query("set_raw_page_status"), {
-                "status": "quarantined", "extractor_version": None, "ids": [r[0] for r in quarantined]})
-        counts = {"validated": len(rows), "valid": len(rows) - len(quarantined),
-                  "invalid": len(quarantined) - held, "held_by_source_gate": held, "skipped_duplicates": skipped}
+        lifecycle.set_state(cur, valid, "validated")
+        # A re-parse held back by the source gate: the page keeps the article it already backs.
+        lifecycle.set_state(cur, keep_article, "loaded")
+        lifecycle.quarantine(cur, quarantined)
+        counts = {"validated": len(rows), "valid": len(valid), "invalid": len(rows) - len(valid) - held,
+                  "held_by_source_gate": held, "skipped_duplicates": skipped}
+        if keep_article:
+            counts["held_kept_previous_article"] = len(keep_article)
         error = "; ".join(v.message() for v in broken.values()) or None
         set_status(cur, run_id, "failed" if broken else "validated", counts, error)
+        cur.execute(db.query("set_run_health") if broken else db.query("mark_run_judged"),
+                    {"run_id": run_id, "health": "broken_extractor", "reason": error, "judged": True})
     if broken:
         log.error("quality gate: %s", error)
         raise quality.QualityGateFailed(error)

@@ -8,18 +8,19 @@
 -- fields are read from the staged JSON straight into the INSERT, so no copy of the bodies is materialized.
 -- Returns (articles written, of which new, revisions kept).
 WITH latest AS MATERIALIZED (
-    -- The newest staged copy per URL key, beside what is stored for that key now (small columns only). The
-    -- stored row is joined before the sort that DISTINCT ON needs, so all of it is read before the first row
-    -- is written: when the planner believes articles to be empty (a first load) a nested loop over it then
-    -- stays cheap instead of rescanning, for every staged row, the rows this statement has already inserted.
-    SELECT DISTINCT ON (e.url_key) e.raw_page_id, e.url_key, r.fetched_at, v.content_hash,
+    -- The run's valid staged pages, one per URL key (skip_superseded_pages.sql chose the newest copy; the unique
+    -- index extracted_pages_one_valid_per_key holds it), beside what is stored for that key now (small columns
+    -- only). The stored row is joined before the sort, so all of it is read before the first row is written:
+    -- when the planner believes articles to be empty (a first load) a nested loop over it then stays cheap
+    -- instead of rescanning, for every staged row, the rows this statement has already inserted.
+    SELECT e.raw_page_id, e.url_key, r.fetched_at, v.content_hash,
            a.id AS old_id, a.fetched_at AS old_fetched_at, a.content_hash AS old_content_hash
     FROM extracted_pages e
     JOIN raw_pages r ON r.id = e.raw_page_id
     JOIN load_vectors v ON v.raw_page_id = e.raw_page_id
     LEFT JOIN articles a ON a.url_key = e.url_key
     WHERE e.crawl_run_id = %(run_id)s AND e.validation_status = 'valid'
-    ORDER BY e.url_key, r.fetched_at DESC, e.raw_page_id DESC
+    ORDER BY e.url_key
 ), superseded AS (  -- the stored version, replaced by a newer fetch with another body
     INSERT INTO article_revisions (article_id, url_key, raw_page_id, title, body, content_hash, published_at,
                                    modified_at, extractor_version, fetched_at)
@@ -66,7 +67,8 @@ WITH latest AS MATERIALIZED (
         dateline text)
     LEFT JOIN story_assignments sa ON sa.url_key = s.url_key
     ON CONFLICT (url_key) DO UPDATE
-    SET url = EXCLUDED.url, canonical_url = EXCLUDED.canonical_url, raw_page_id = EXCLUDED.raw_page_id,
+    SET url = EXCLUDED.url, canonical_url = EXCLUDED.canonical_url, source_key = EXCLUDED.source_key,
+        raw_page_id = EXCLUDED.raw_page_id,
         title = EXCLUDED.title, body = EXCLUDED.body, authors = EXCLUDED.authors, section = EXCLUDED.section,
         tags = EXCLUDED.tags, language = EXCLUDED.language, images = EXCLUDED.images,
         published_at = EXCLUDED.published_at, published_raw = EXCLUDED.published_raw,

@@ -1,11 +1,10 @@
--- The pages the load of a run will write (the newest staged copy per URL key, unless the stored article is
--- newer), in publication order, with what the stored article already has: its story, and its signature when
+-- The pages the load of a run will write (its valid staged pages, one per URL key: see skip_superseded_pages.sql;
+-- unless the stored article is newer), in publication order, with what the stored article already has: its story, and its signature when
 -- the body is unchanged. Columns match akhbar.stories.Candidate.
 WITH latest AS (
-    SELECT DISTINCT ON (e.url_key) e.raw_page_id, e.url_key, r.fetched_at
+    SELECT e.raw_page_id, e.url_key, r.fetched_at
     FROM extracted_pages e JOIN raw_pages r ON r.id = e.raw_page_id
     WHERE e.crawl_run_id = %(run_id)s AND e.validation_status = 'valid'
-    ORDER BY e.url_key, r.fetched_at DESC, e.raw_page_id DESC
 ), staged AS MATERIALIZED (
     SELECT l.url_key, l.fetched_at, e.source_key, j.published_at, j.agency, coalesce(j.body_norm, '') AS body_norm
     FROM latest l JOIN extracted_pages e ON e.raw_page_id = l.raw_page_id

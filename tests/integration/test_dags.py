@@ -16,7 +16,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
-TEST_SOURCES = ["broken"]  # registry keys that only these tests define
+TEST_SOURCES = ["broken", "mirror_blocked"]  # registry keys that only these tests define
+SOURCE_TASKS = ["crawl", "parse", "validate", "load", "report", "announce"]
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +67,9 @@ def test_every_registry_source_has_a_dag_with_tags_retries_and_pool(dagbag):
     assert set(dagbag.dags) == {f"akhbar_{s.key}" for s in sources} | {"akhbar_maintenance", "akhbar_stories"}
     for source in sources:
         dag = dagbag.dags[f"akhbar_{source.key}"]
-        assert [t.task_id for t in dag.topological_sort()] == ["crawl", "parse", "validate", "load", "report"]
+        assert [t.task_id for t in dag.topological_sort()][:4] == ["crawl", "parse", "validate", "load"]
+        assert {t.task_id: t.upstream_task_ids for t in dag.tasks if t.task_id in ("report", "announce")} == {
+            "report": {"load"}, "announce": {"load"}}
         assert {"akhbar", source.country} <= set(dag.tags)
         assert dag.catchup is False and dag.max_active_runs == 1
         assert source.name in dag.doc_md and source.discovery_urls[0][1] in dag.doc_md
@@ -75,7 +78,8 @@ def test_every_registry_source_has_a_dag_with_tags_retries_and_pool(dagbag):
             assert t.execution_timeout is not None, t.task_id
             assert t.on_failure_callback, t.task_id
         assert dag.task_dict["crawl"].pool == pool_name(source.key)
-        assert [a.uri for a in dag.task_dict["load"].outlets] == ["akhbar://articles/"]
+        assert [a.uri for a in dag.task_dict["announce"].outlets] == ["akhbar://articles/"]
+        assert dag.task_dict["load"].outlets == []
 
 
 def test_dag_files_import_in_under_0_3_s_beyond_airflow_and_import_nothing_heavy():
@@ -106,6 +110,14 @@ print(json.dumps({"timings": timings, "heavy": heavy}))
     assert result["heavy"] == []
 
 
+def _asset_events() -> int:
+    from airflow.models.asset import AssetEvent
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        return session.query(AssetEvent).count()
+
+
 def _snapshot(query) -> dict:
     return {
         "articles": query("SELECT * FROM articles ORDER BY id"),
@@ -124,19 +136,26 @@ def test_demo_dag_loads_articles_and_the_same_logical_date_twice_changes_nothing
     monkeypatch.setenv("AKHBAR_DEMO_PORT", str(settings.demo_port))
     dag = dagbag.dags["akhbar_demo"]
     logical_date = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+    events = _asset_events()
 
     first = dag.test(logical_date=logical_date)
     assert _state(first.state) == "success", _task_states(first)
-    assert {task: state for task, (state, _) in _task_states(first).items()} == dict.fromkeys(
-        ["crawl", "parse", "validate", "load", "report"], "success")
+    assert {task: state for task, (state, _) in _task_states(first).items()} == dict.fromkeys(SOURCE_TASKS, "success")
     (articles,), = query("SELECT count(*) FROM articles")
     assert articles == 7
-    assert query("SELECT run_label, status FROM crawl_runs") == [(f"logical:{logical_date.isoformat()}", "loaded")]
+    assert query("SELECT run_label, status, health FROM crawl_runs") == [
+        (f"logical:{logical_date.isoformat()}", "loaded", "healthy")]
+    assert _asset_events() == events + 1  # the stories DAG is told
     before = _snapshot(query)
 
+    # Cleared and run again (the same logical date): the same verdicts, nothing changes, and a gate with
+    # nothing new to judge does not count the run's earlier parse failures (6 pages) against an empty batch.
     second = dag.test(logical_date=logical_date)
     assert _state(second.state) == "success", _task_states(second)
+    assert _task_states(second)["announce"][0] == "skipped"  # 0 articles loaded: no asset event
+    assert _asset_events() == events + 1
     assert _snapshot(query) == before
+    assert query("SELECT health FROM crawl_runs") == [("empty",)]
 
 
 class _AlwaysFails(BaseHTTPRequestHandler):
@@ -194,7 +213,7 @@ download_delay = 0.0
     states = _task_states(run)
     assert states["crawl"] == ("failed", 2)  # the first try and one retry
     assert {task: state for task, (state, _) in states.items() if task != "crawl"} == dict.fromkeys(
-        ["parse", "validate", "load", "report"], "upstream_failed")
+        ["parse", "validate", "load", "report", "announce"], "upstream_failed")
     assert sum(path == "/feed.xml" for path in _AlwaysFails.hits) >= 2  # asked again on the retry
     # Nothing half-loaded: no page, staging row, article or quarantine row; the run says why it failed.
     assert query("SELECT count(*) FROM raw_pages") == [(0,)]
@@ -203,6 +222,8 @@ download_delay = 0.0
     assert query("SELECT count(*) FROM quarantine") == [(0,)]
     [(status, error)] = query("SELECT status, error FROM crawl_runs WHERE source_key = 'broken'")
     assert status == "failed" and "crawl of broken could read none of its feeds" in error
+    assert query("SELECT health, health_reason = error FROM crawl_runs WHERE source_key = 'broken'") == [
+        ("unreachable", True)]
     assert "feed:http_5xx" in error
     summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("akhbar FAILED")]
     assert any("source=broken task=crawl" in line and "CrawlFailed" in line for line in summaries), summaries
@@ -215,16 +236,19 @@ def test_a_source_whose_pages_all_fail_validation_fails_validate_naming_the_reas
     monkeypatch.setenv("AKHBAR_DEMO_PORT", str(settings.demo_port))
     monkeypatch.setenv("AKHBAR_MIN_BODY_CHARS", "1000000")  # no real article is this long: every page fails
     dag = dagbag.dags["akhbar_demo"]
-    dag.task_dict["validate"].retries = 0
+    assert dag.task_dict["validate"].retries == 3  # the real policy: the gate's failure is not retried anyway
+    dag.task_dict["validate"].retry_delay = timedelta(0)  # (were it retried, the test would not wait minutes)
 
     with caplog.at_level(logging.ERROR):
         run = dag.test(logical_date=datetime(2026, 3, 3, tzinfo=UTC))
 
     states = _task_states(run)
     assert _state(run.state) == "failed", states
-    assert states["validate"][0] == "failed"
+    assert states["validate"] == ("failed", 1), states  # one try: deterministic, so no retry
     assert states["load"][0] == "upstream_failed"
     assert query("SELECT count(*) FROM articles") == [(0,)]
+    [(health, reason)] = query("SELECT health, health_reason FROM crawl_runs")
+    assert health == "broken_extractor" and reason.startswith("demo: 100% of 9 pages failed")
     summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("akhbar FAILED")]
     assert any("source=demo task=validate" in line and "body_too_short" in line for line in summaries), summaries
 
@@ -264,7 +288,7 @@ def test_stories_dag_is_triggered_by_the_articles_asset_and_clusters_what_has_no
     # Scheduled on the asset that every source DAG's load task updates.
     # (Airflow normalizes the URI with a trailing slash.)
     assert [a.uri.rstrip("/") for a in stories_dag.timetable.asset_condition.objects] == [ARTICLES_ASSET_URI]
-    load_outlets = [o.uri.rstrip("/") for o in dagbag.dags["akhbar_demo"].task_dict["load"].outlets]
+    load_outlets = [o.uri.rstrip("/") for o in dagbag.dags["akhbar_demo"].task_dict["announce"].outlets]
     assert load_outlets == [ARTICLES_ASSET_URI]
 
     monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
@@ -282,3 +306,58 @@ def test_stories_dag_is_triggered_by_the_articles_asset_and_clusters_what_has_no
     assert query("SELECT count(*) FROM articles WHERE story_id IS NULL") == [(0,)]
     (stories, members), = query("SELECT count(*), sum(member_count) FROM stories")
     assert members == 7 and 1 <= stories <= 7
+
+
+@pytest.mark.slow
+def test_a_mirror_source_that_blocks_every_article_page_turns_red_as_blocked(
+        airflow_db, dagbag, settings, query, tmp_path, monkeypatch, caplog):
+    """blocked.localhost (akhbar/mirror.py): the feed answers, every article page is a 403, a captcha page or
+    a 429 for an hour. The run is red, at report, as blocked, naming the source; nothing loads, every page is
+    quarantined with its reason, and the stories DAG is not triggered."""
+    registry = tmp_path / "sources.toml"
+    registry.write_text(f"""
+[[source]]
+key = "mirror_blocked"
+name = "loopback mirror: a site that blocks crawlers"
+country = "XX"
+time_zone = "Africa/Cairo"
+home_url = "http://blocked.localhost:{settings.demo_port}/"
+allowed_domains = ["blocked.localhost"]
+feeds = ["http://blocked.localhost:{settings.demo_port}/rss.xml"]
+article_patterns = ["/news/"]
+download_delay = 0.0
+concurrency_per_domain = 8
+""", encoding="utf-8")
+    monkeypatch.setenv("AKHBAR_SOURCES_FILE", str(registry))
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
+    bag = _dagbag()
+    assert bag.import_errors == {}
+    dag = bag.dags["akhbar_mirror_blocked"]
+    assert dag.task_dict["report"].retries == 3
+    dag.task_dict["report"].retry_delay = timedelta(0)
+    events = _asset_events()
+
+    with caplog.at_level(logging.ERROR):
+        run = dag.test(logical_date=datetime(2026, 3, 4, tzinfo=UTC))
+
+    states = _task_states(run)
+    assert _state(run.state) == "failed", states
+    assert {task: state for task, (state, _) in states.items()} == {
+        "crawl": "success", "parse": "success", "validate": "success", "load": "success", "report": "failed",
+        "announce": "skipped"}
+    assert states["report"][1] == 1  # not retried
+    assert _asset_events() == events
+    [(status, health, reason)] = query("SELECT status, health, health_reason FROM crawl_runs")
+    assert (status, health) == ("loaded", "blocked")
+    assert reason == ("mirror_blocked: 6 of 6 article fetches were blocked (HTTP 403/429 or a captcha/anti-bot "
+                      "page)")
+    assert query("SELECT count(*) FROM articles") == [(0,)]
+    # every fetched page is quarantined with its reason: 403 three times, the captcha page twice, the 429 once
+    reasons = sorted((url.rsplit("/", 1)[-1], r) for url, r in query("SELECT url, reasons FROM quarantine"))
+    assert reasons == [("b1", ["http_403"]), ("b2", ["http_403"]), ("b3", ["http_403"]), ("b4", ["blocked"]),
+                       ("b5", ["blocked"]), ("b6", ["http_429"])]
+    assert query("SELECT health, health_reason FROM v_source_health WHERE source_key = 'mirror_blocked'") == [
+        ("blocked", reason)]
+    summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("akhbar FAILED")]
+    assert summaries == [f"akhbar FAILED source=mirror_blocked task=report (try 1): AirflowFailException: "
+                         f"blocked: {reason}"], summaries

@@ -1,0 +1,24 @@
+-- A run claims the pages it is to work on: every page of its source that is not in a terminal state and
+-- belongs to it (claimed by it, or fetched by it and not claimed yet) or, when adopting, to a run that died.
+-- A run is alive while a process holds its lease: the session advisory lock (lease class, run id) in this
+-- database (akhbar.pipeline.lifecycle.lease); a killed process, a lost connection or a restarted server
+-- releases it. Pages another transaction has locked are left for a later claim. Each claim counts as an
+-- attempt. Returns (page id, attempts, state, previous owner).
+WITH live AS (
+    SELECT l.objid::bigint AS run_id
+    FROM pg_locks l
+    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+      AND l.classid = %(lease_class)s::oid
+      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+), open AS (
+    SELECT p.id, coalesce(p.claimed_by, p.crawl_run_id) AS owner
+    FROM raw_pages p
+    WHERE p.source_key = %(source_key)s AND p.parse_status IN ('pending', 'extracted', 'validated')
+      AND (coalesce(p.claimed_by, p.crawl_run_id) = %(run_id)s
+           OR (%(adopt)s AND coalesce(p.claimed_by, p.crawl_run_id) NOT IN (SELECT run_id FROM live)))
+    ORDER BY p.id
+    FOR UPDATE OF p SKIP LOCKED
+)
+UPDATE raw_pages p SET claimed_by = %(run_id)s, attempts = p.attempts + 1
+FROM open WHERE p.id = open.id
+RETURNING p.id, p.attempts, p.parse_status, open.owner;
