@@ -109,12 +109,20 @@ def claim(cur, settings: Settings, run_id: int, source_key: str, *, adopt: bool 
             "attempts_exhausted": len(exhausted)}
 
 
+def forget_unfinished_crawls(cur, run_id: int, source_key: str) -> int:
+    """Drop the conditional-GET validators that dead runs whose crawl never finished may have saved without the
+    pages their documents listed (a killed Scrapy process), so this run reads those documents in full.
+    Returns how many were dropped."""
+    cur.execute(db.query("forget_unfinished_crawls"), {"lease_class": LEASE_CLASS, "run_id": run_id,
+                                                       "source_key": source_key})
+    return cur.fetchone()[0]
+
+
 def quarantine(cur, rows, *, extractor_version: str | None = None) -> int:
     """Quarantine pages: rows of (raw_page_id, crawl_run_id, source_key, url, stage, reasons, details JSON).
 
-    The page's state becomes ``quarantined``, its staged copy (if any) stays for the step that wrote it, and
-    an article the page stood for is withdrawn (its story's aggregates are refreshed). Returns the articles
-    withdrawn.
+    The page's state becomes ``quarantined`` (terminal: its staged copy, if any, is dropped), and an article
+    the page stood for is withdrawn (its story's aggregates are refreshed). Returns the articles withdrawn.
     """
     from akhbar import stories
 
@@ -123,6 +131,7 @@ def quarantine(cur, rows, *, extractor_version: str | None = None) -> int:
         return 0
     ids = [row[0] for row in rows]
     db.execute_values(cur, "upsert_quarantine", rows, page_size=1000)
+    cur.execute(db.query("unstage_pages"), {"ids": ids})
     cur.execute(db.query("set_raw_page_status"), {"status": "quarantined", "extractor_version": extractor_version,
                                                   "ids": ids})
     cur.execute(db.query("withdraw_articles"), {"ids": ids})

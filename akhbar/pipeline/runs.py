@@ -39,12 +39,16 @@ def register_source(cur, source: Source) -> None:
 
 
 def start_run(settings: Settings, source_key: str, run_label: str | None = None) -> int:
-    """Register the source and open a crawl run (the same ``run_label`` reuses its run)."""
+    """Register the source and open a crawl run (the same ``run_label`` reuses its run). Validators that a
+    killed crawl of the source left behind are forgotten (``lifecycle.forget_unfinished_crawls``)."""
+    from akhbar.pipeline import lifecycle
+
     source = get_source(settings, source_key)
     with db.transaction(db.database_url(settings)) as cur:
         register_source(cur, source)
         cur.execute(db.query("start_crawl_run"), {"source_key": source.key, "run_label": run_label})
         (run_id,) = cur.fetchone()
+        lifecycle.forget_unfinished_crawls(cur, run_id, source.key)
     return run_id
 
 

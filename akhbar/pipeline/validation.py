@@ -96,6 +96,8 @@ def _validate(settings: Settings, run_id: int) -> dict:
         cur.execute(db.query("run_extraction_failures"), {"run_id": run_id, "since": since})
         extraction_failures = cur.fetchall()
         if not rows and not extraction_failures and run["judged_at"] is not None:
+            if run["health"] == "broken_extractor":  # the verdict it had stands
+                raise quality.QualityGateFailed(run["health_reason"])
             return {k: run["stats"].get(k, 0) for k in
                     ("validated", "valid", "invalid", "held_by_source_gate", "skipped_duplicates")}
         by_reason = {c.reason: c.describe() for c in quality.checks(settings)}
@@ -133,6 +135,8 @@ def _validate(settings: Settings, run_id: int) -> dict:
         lifecycle.set_state(cur, valid, "validated")
         # A re-parse held back by the source gate: the page keeps the article it already backs.
         lifecycle.set_state(cur, keep_article, "loaded")
+        if keep_article:
+            cur.execute(db.query("unstage_pages"), {"ids": list(keep_article)})
         lifecycle.quarantine(cur, quarantined)
         counts = {"validated": len(rows), "valid": len(valid), "invalid": len(rows) - len(valid) - held,
                   "held_by_source_gate": held, "skipped_duplicates": skipped}
