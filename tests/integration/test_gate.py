@@ -83,3 +83,23 @@ def test_pages_the_extractor_gave_up_on_count_toward_the_rate(staged_settings, q
               " VALUES (%s, %s, 'youm7', 'u', 'parse', '{no_article}') RETURNING id", (page_id, run))
     with pytest.raises(QualityGateFailed, match=r"^youm7: 60% of 10 pages .* mostly no_article"):
         pipeline.validate(staged_settings, run)
+
+
+def test_a_finished_run_validated_again_keeps_its_green_verdict(staged_settings, query):
+    """Clearing a finished Airflow run re-runs its validate step: its earlier parse failures must not be judged
+    again against an empty staging table (5 no_article pages would read as a 100% failure rate)."""
+    run = stage(staged_settings, "youm7", [article("youm7", f"a{i}") for i in range(20)])
+    for i in range(5):  # five pages of the run that the parse step quarantined as no_article
+        (page_id,) = query(
+            "INSERT INTO raw_pages (source_key, crawl_run_id, url, url_key, body_sha256, fetched_at, last_seen_at,"
+            " parse_status) VALUES ('youm7', %s, %s, %s, %s, now(), now(), 'quarantined') RETURNING id",
+            (run, f"https://www.youm7.example/x{i}", f"x{i}", f"sha{i}"))[0]
+        query("INSERT INTO quarantine (raw_page_id, crawl_run_id, source_key, url, stage, reasons)"
+              " VALUES (%s, %s, 'youm7', 'u', 'parse', '{no_article}') RETURNING id", (page_id, run))
+    first = pipeline.validate(staged_settings, run)  # 5 of 25 = 20%: passes
+    assert (first["valid"], first["invalid"]) == (20, 0)
+    assert pipeline.load(staged_settings, run)["articles_loaded"] == 20
+    again = pipeline.validate(staged_settings, run)  # nothing staged any more, no new failure
+    assert again == first
+    assert pipeline.load(staged_settings, run)["articles_loaded"] == 0
+    assert query("SELECT status, health FROM crawl_runs WHERE id = %s", (run,)) == [("loaded", None)]
