@@ -110,8 +110,9 @@ def source_doc_md(source: Source) -> str:
     return (
         f"### {source.name}\n\n"
         "Crawls the source's feeds, sitemaps and listing pages (a Scrapy subprocess), extracts every new page, runs the quality gate and "
-        "UPSERTs what passes into `articles`. A red `crawl` means the site did not answer; a red `validate` "
-        "means too many pages failed the gate (the log names the reason).\n\n"
+        "UPSERTs what passes into `articles`. A red `crawl` means the site did not answer (`unreachable`); a red "
+        "`validate` means too many pages failed the gate (`broken_extractor`); a red `report` means the site "
+        "blocked the crawler (`blocked`). The log names the reason; `v_source_health` shows the verdicts.\n\n"
         f"| field | value |\n|---|---|\n{table}\n"
     )
 

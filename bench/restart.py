@@ -36,15 +36,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus" / "ant-v2.1-multisource.jsonl.gz"
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
-from pgcluster import ThrowawayCluster  # noqa: E402
+from pgcluster import ThrowawayCluster
 
-from akhbar import db  # noqa: E402
-from akhbar.quality import BOILERPLATE_REGEX  # noqa: E402
+from akhbar import db
+from akhbar.quality import BOILERPLATE_REGEX
 
 
 def _published(value: str) -> datetime | None:
     try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(value)
     except ValueError:
         try:
             when = parsedate_to_datetime(value)

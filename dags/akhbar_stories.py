@@ -1,4 +1,5 @@
-"""Stories across sources: runs whenever a source DAG (or the maintenance re-parse) updates the articles asset.
+"""Stories across sources: runs whenever a source DAG (its ``announce`` task, after a load that wrote articles) or
+the maintenance re-parse updates the articles asset.
 
 Each load already clusters its own pages; this DAG clusters whatever has no story yet and refreshes the
 stories whose members changed. The work is ``akhbar.pipeline.cluster_stories`` (in ``akhbar/pipeline/loading.py``).
@@ -24,8 +25,8 @@ from akhbar.config import load_settings
     tags=["akhbar", "stories"],
     doc_md=(
         "### akhbar stories\n\n"
-        "Triggered by the `akhbar://articles` asset, which every source DAG's `load` and the maintenance "
-        "re-parse update. Gives a story to each article that has none (MinHash LSH within ±72 h, agency "
+        "Triggered by the `akhbar://articles` asset, which a source DAG's `announce` (after a load that wrote "
+        "articles) and the maintenance re-parse update. Gives a story to each article that has none (MinHash LSH within ±72 h, agency "
         "credits) and refreshes the member counts and sources of stories whose members changed. See "
         "`v_stories` for the result."
     ),

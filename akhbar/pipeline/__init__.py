@@ -35,9 +35,9 @@ from akhbar.pipeline.validation import validate, validation_frame
 __all__ = [
     "PARALLEL_LOAD_PAGES",
     "CrawlFailed",
-    "StepInterrupted",
     "LoadResult",
     "RunSummary",
+    "StepInterrupted",
     "analyze_staging",
     "cluster_stories",
     "crawl",

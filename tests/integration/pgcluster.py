@@ -9,6 +9,7 @@ import socket
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Self
 
 PG_BIN = Path(os.environ.get("AKHBAR_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 
@@ -64,7 +65,7 @@ class ThrowawayCluster:
     def stop(self) -> None:
         self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "-t", "60", "stop")
 
-    def __enter__(self) -> ThrowawayCluster:
+    def __enter__(self) -> Self:
         self.init()
         self.start()
         return self

@@ -359,5 +359,5 @@ concurrency_per_domain = 8
     assert query("SELECT health, health_reason FROM v_source_health WHERE source_key = 'mirror_blocked'") == [
         ("blocked", reason)]
     summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("akhbar FAILED")]
-    assert summaries == [f"akhbar FAILED source=mirror_blocked task=report (try 1): AirflowFailException: "
-                         f"blocked: {reason}"], summaries
+    expected = f"akhbar FAILED source=mirror_blocked task=report (try 1): AirflowFailException: blocked: {reason}"
+    assert summaries == [expected], summaries

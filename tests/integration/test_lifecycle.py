@@ -47,9 +47,8 @@ def test_a_live_runs_pages_are_left_to_it_and_a_dead_runs_pages_are_adopted(stag
     with other_process.cursor() as cur:
         cur.execute("SELECT pg_advisory_lock(%s, %s)", (lifecycle.LEASE_CLASS, first))
     assert _claim(staged_settings, second, "youm7") == {"claimed": 0, "adopted": 0, "attempts_exhausted": 0}
-    with pytest.raises(lifecycle.RunBusy):  # and nobody else works on the first run meanwhile
-        with lifecycle.lease(staged_settings, first):
-            pass
+    with pytest.raises(lifecycle.RunBusy), lifecycle.lease(staged_settings, first):
+        pass  # nobody else works on the first run meanwhile
     other_process.close()  # the process dies: its session, and so its lease, end with it
     assert _claim(staged_settings, second, "youm7") == {"claimed": 3, "adopted": 3, "attempts_exhausted": 0}
     assert query("SELECT id, claimed_by, attempts FROM raw_pages ORDER BY id") == [(p, second, 1) for p in pages]
@@ -105,12 +104,12 @@ def _registry_with_demo(tmp_path: Path, *keys: str) -> Path:
 
 
 WIRE = (  # three wire items, each reprinted by both sources with their own lead
-    "قالت وكالة الأنباء إن وزير الخارجية التقى نظيره في العاصمة اليوم لبحث التعاون الاقتصادي بين البلدين "
-    "وتعزيز العلاقات الثنائية في مجالات الطاقة والنقل والتجارة وسط ترحيب رسمي واسع بالزيارة. ",
-    "أعلنت وزارة الصحة تسجيل حالات جديدة من الإنفلونزا الموسمية في عدد من المحافظات الجنوبية ودعت المواطنين "
-    "إلى الحصول على اللقاح في أقرب مركز طبي قبل حلول فصل الشتاء وازدحام المستشفيات. ",
-    "ارتفعت أسعار الذهب في الأسواق المحلية صباح اليوم بعد صعود الأوقية عالميا وسط توقعات بخفض أسعار الفائدة "
-    "خلال الاجتماع المقبل للبنك المركزي وتراجع الدولار أمام العملات الرئيسية. ",
+    ("قالت وكالة الأنباء إن وزير الخارجية التقى نظيره في العاصمة اليوم لبحث التعاون الاقتصادي بين البلدين "
+     "وتعزيز العلاقات الثنائية في مجالات الطاقة والنقل والتجارة وسط ترحيب رسمي واسع بالزيارة. "),
+    ("أعلنت وزارة الصحة تسجيل حالات جديدة من الإنفلونزا الموسمية في عدد من المحافظات الجنوبية ودعت المواطنين "
+     "إلى الحصول على اللقاح في أقرب مركز طبي قبل حلول فصل الشتاء وازدحام المستشفيات. "),
+    ("ارتفعت أسعار الذهب في الأسواق المحلية صباح اليوم بعد صعود الأوقية عالميا وسط توقعات بخفض أسعار الفائدة "
+     "خلال الاجتماع المقبل للبنك المركزي وتراجع الدولار أمام العملات الرئيسية. "),
 )
 LOCAL = {"youm7": "افتتح محافظ الإقليم حديقة عامة جديدة في الحي الشرقي تضم ملاعب للأطفال ومسارا للدراجات. ",
          "masrawy": "تعطلت حركة القطارات على الخط الساحلي ساعتين بسبب عطل فني في إشارات المرور قرب المحطة. "}
@@ -150,7 +149,7 @@ def test_two_sources_load_and_a_re_parse_runs_at_once(settings, tmp_path, query)
         settings, run_label="concurrent"))))
     for t in threads:
         t.start()
-    waiting = lambda: query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "  # noqa: E731
+    waiting = lambda: query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                             "AND wait_event_type = 'Lock' AND application_name = 'akhbar-load'")[0][0]
     for _ in range(600):
         if waiting() == 3:
