@@ -180,7 +180,8 @@ def main() -> None:
                 proc = akhbar_run(env_for(url))
                 out, err = proc.communicate()
                 baseline_s = time.perf_counter() - t
-                print(f"baseline run: exit {proc.returncode} in {baseline_s:.1f} s: {counts(url)}")
+                baseline_counts = counts(url)
+                print(f"baseline run: exit {proc.returncode} in {baseline_s:.1f} s: {baseline_counts}")
 
             url = cluster.create_database("crash")
             db.migrate(url)
@@ -211,8 +212,13 @@ def main() -> None:
             print("\n".join("  | " + line for line in out.splitlines()))
             if baseline_s:
                 print(f"re-run / uninterrupted run: {rerun_s / baseline_s:.2f}")
-            ok = after["articles"] == args.pages and set(after["raw_pages"]) == {"loaded"} and not after["staged"]
-            print("ALL LOADED" if ok else "NOT ALL LOADED")
+            if baseline_s:
+                same = after == baseline_counts
+                print("SAME FINAL STATE AS THE UNINTERRUPTED RUN" if same else
+                      f"DIFFERENT FROM THE UNINTERRUPTED RUN: {baseline_counts}")
+            settled = not set(after["raw_pages"]) & {"pending", "extracted", "validated"} and not after["staged"]
+            print(f"{after['articles']} of {args.pages} pages loaded; "
+                  + ("every page in a terminal state" if settled else "PAGES LEFT IN FLIGHT"))
     finally:
         site.terminate()
         site.wait(10)
