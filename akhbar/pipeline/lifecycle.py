@@ -33,6 +33,9 @@ import json
 import threading
 from collections.abc import Iterator
 
+import psycopg2
+import psycopg2.errors
+
 from akhbar import db
 from akhbar.config import Settings
 
@@ -65,12 +68,15 @@ def lease(settings: Settings, run_id: int) -> Iterator[None]:
     if entry is None:
         conn = db.connect(url, application_name=f"akhbar-lease-{run_id}")
         conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("SELECT pg_try_advisory_lock(%s, %s)", (LEASE_CLASS, run_id))
-            (got,) = cur.fetchone()
-        if not got:
+        try:
+            with conn.cursor() as cur:
+                # A few seconds' grace: a session that just ended (a step before this one) may not have
+                # released its lease yet on the server's side.
+                cur.execute("SET lock_timeout = '5s'")
+                cur.execute("SELECT pg_advisory_lock(%s, %s)", (LEASE_CLASS, run_id))
+        except psycopg2.errors.LockNotAvailable:
             conn.close()
-            raise RunBusy(f"crawl run {run_id} is being worked on by another process")
+            raise RunBusy(f"crawl run {run_id} is being worked on by another process") from None
         with _held_lock:
             entry = _held[key] = [conn, 1]
     try:
@@ -82,7 +88,11 @@ def lease(settings: Settings, run_id: int) -> Iterator[None]:
             if done:
                 del _held[key]
         if done:
-            with contextlib.suppress(Exception):  # a connection the server already dropped is gone anyway
+            # Released here, not by closing: a closed session's locks go only when its server process ends. (A
+            # connection the server already dropped has nothing left to release.)
+            with contextlib.suppress(Exception), entry[0].cursor() as cur:
+                cur.execute("SELECT pg_advisory_unlock(%s, %s)", (LEASE_CLASS, run_id))
+            with contextlib.suppress(Exception):
                 entry[0].close()
 
 
