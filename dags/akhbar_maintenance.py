@@ -1,7 +1,7 @@
 """Daily upkeep: re-parse history with the current extractor, raw HTML retention, VACUUM/ANALYZE.
 
-The work is in ``akhbar.maintenance``. Re-parsing changes articles, so it updates the ``akhbar://articles``
-asset like a source DAG's load does.
+The work is in ``akhbar.maintenance``. Re-parsing changes articles, so ``announce`` updates the
+``akhbar://articles`` asset like a source DAG's does, and is skipped when the re-parse loaded no article.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from akhbar.config import load_settings
     default_args=airflow_tasks.default_args(2, timedelta(minutes=5), timedelta(hours=1)),
 )
 def akhbar_maintenance():
-    @task(execution_timeout=timedelta(hours=3), outlets=[Asset(airflow_tasks.ARTICLES_ASSET_URI)])
+    @task(execution_timeout=timedelta(hours=3))
     def reparse(**context) -> dict:
         from akhbar import maintenance
 
@@ -54,7 +54,14 @@ def akhbar_maintenance():
 
         return maintenance.vacuum_analyze(load_settings())
 
-    reparse() >> purge_raw_html() >> vacuum_analyze()
+    @task(execution_timeout=timedelta(minutes=5), outlets=[Asset(airflow_tasks.ARTICLES_ASSET_URI)])
+    def announce(reparsed: dict) -> dict:
+        loaded = sum(counts.get("articles_loaded", 0) for counts in reparsed.values())
+        return airflow_tasks.announce_articles({"run_id": None, "articles_loaded": loaded})
+
+    reparsed = reparse()
+    announce(reparsed)
+    reparsed >> purge_raw_html() >> vacuum_analyze()
 
 
 akhbar_maintenance()

@@ -264,10 +264,14 @@ def test_maintenance_dag_reparses_purges_and_vacuums(airflow_db, dagbag, setting
     query("UPDATE raw_pages SET extractor_version = '0.0.1' WHERE extractor_version IS NOT NULL RETURNING id")
     [(newest_fetch,)] = query("SELECT max(fetched_at) FROM raw_pages")
     dag = dagbag.dags["akhbar_maintenance"]
+    assert [a.uri for a in dag.task_dict["announce"].outlets] == ["akhbar://articles/"]
+    assert dag.task_dict["reparse"].outlets == []
+    events = _asset_events()
 
     run = dag.test(logical_date=newest_fetch + timedelta(days=31))
 
     assert _state(run.state) == "success", _task_states(run)
+    assert _task_states(run)["announce"][0] == "success" and _asset_events() == events + 1
     assert query("SELECT count(*) FROM articles") == [(7,)]
     # Re-parsed: the loaded pages carry the current extractor version, through one 'reparse:' run ...
     assert query("SELECT count(*) FROM raw_pages WHERE parse_status = 'loaded' AND extractor_version = %s",
@@ -277,6 +281,10 @@ def test_maintenance_dag_reparses_purges_and_vacuums(airflow_db, dagbag, setting
     # ... then purged (the newest page is 31 days older than the logical date), so nothing is left to re-parse.
     assert maintenance.reparse_candidates(settings) == {}
     assert query("SELECT count(*) FROM raw_pages WHERE body IS NOT NULL AND parse_status <> 'pending'") == [(0,)]
+    # The next day there is nothing to re-parse: the stories DAG is not triggered.
+    again = dag.test(logical_date=newest_fetch + timedelta(days=32))
+    assert _state(again.state) == "success", _task_states(again)
+    assert _task_states(again)["announce"][0] == "skipped" and _asset_events() == events + 1
 
 
 @pytest.mark.slow
