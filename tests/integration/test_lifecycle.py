@@ -202,3 +202,32 @@ def test_sessions_carry_the_configured_timeouts(staged_settings):
         cur.execute("SELECT current_setting('lock_timeout'), current_setting('statement_timeout'), "
                     "current_setting('application_name')")
         assert cur.fetchone() == ("7s", "90s", "akhbar-load")
+
+
+def test_a_page_re_parsed_under_another_canonical_url_stands_for_one_article_only(staged_settings, query):
+    """A re-parse that finds another canonical URL for a page moves the page's article to the new key: the old
+    article does not stay behind beside it."""
+    import json
+
+    import psycopg2
+
+    first = article("youm7", "old-slug")
+    run = stage(staged_settings, "youm7", [first])
+    pipeline.validate(staged_settings, run)
+    pipeline.load(staged_settings, run)
+    (page_id,), = query("SELECT raw_page_id FROM articles")
+    # the same raw page, parsed again by a re-parse run: its canonical URL is now another one
+    again = pipeline.start_run(staged_settings, "youm7", "reparse:t")
+    moved = article("youm7", "new-slug")
+    conn = psycopg2.connect(staged_settings.database_url)
+    with conn, conn.cursor() as cur:
+        cur.execute("UPDATE raw_pages SET parse_status = 'extracted', claimed_by = %s WHERE id = %s",
+                    (again, page_id))
+        pipeline.stage_extracted(cur, [(page_id, again, "youm7", moved["canonical_url"],
+                                        json.dumps(moved, ensure_ascii=False))])
+    conn.close()
+    pipeline.validate(staged_settings, again)
+    pipeline.load(staged_settings, again)
+    assert query("SELECT url_key, raw_page_id FROM articles") == [(moved["canonical_url"], page_id)]
+    assert query("SELECT parse_status FROM raw_pages") == [("loaded",)]
+
