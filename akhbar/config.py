@@ -7,13 +7,36 @@ tests build ``Settings(...)`` directly or call ``load_settings(env={...})``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 DEMO_PAGES_DIR = PROJECT_ROOT / "tests" / "fixtures" / "pages"
+
+
+_PASSWORD_PARAM = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.IGNORECASE)
+
+
+def redact_url(url: str | None) -> str | None:
+    """A database URL (or libpq ``key=value`` string) with its password replaced by ``***``."""
+    if not url:
+        return url
+    text = _PASSWORD_PARAM.sub(r"\1***", url)  # key=value form, and ?password= in a URL
+    if "://" not in text:
+        return text
+    try:
+        parts = urlsplit(text)
+        if parts.password is None:
+            return text
+        user = parts.username or ""
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    except ValueError:
+        return "<unparsable database URL>"
 
 
 def _default_data_dir(env: Mapping[str, str]) -> Path:
@@ -71,6 +94,15 @@ class Settings:
     @property
     def data_docs_path(self) -> Path:
         return self.data_docs_dir or self.data_dir / "data_docs"
+
+    def __repr__(self) -> str:
+        # The database URL may carry a password; a repr ends up in logs and tracebacks.
+        shown = ", ".join(
+            f"{f.name}={redact_url(self.database_url)!r}" if f.name == "database_url"
+            else f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self) if f.repr
+        )
+        return f"Settings({shown})"
 
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
