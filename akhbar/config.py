@@ -82,6 +82,9 @@ class Settings:
     dag_sources: str = "all"
     alert_email: str | None = None
     raw_retention_days: int = 365
+    # Set inside a running Airflow task ("dag_id.task_id", from the AIRFLOW_CTX_* variables Airflow exports):
+    # there the embedded PostgreSQL is refused, since each worker would start a database of its own.
+    airflow_task: str | None = None
 
     @property
     def demo_site_url(self) -> str:
@@ -170,4 +173,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         dag_sources=get("DAG_SOURCES", defaults.dag_sources),
         alert_email=get("ALERT_EMAIL", None),
         raw_retention_days=get("RAW_RETENTION_DAYS", defaults.raw_retention_days, int),
+        airflow_task=_airflow_task(env),
     )
+
+
+def _airflow_task(env: Mapping[str, str]) -> str | None:
+    """``dag_id.task_id`` when this process runs an Airflow task (Airflow exports AIRFLOW_CTX_* to it)."""
+    dag_id = env.get("AIRFLOW_CTX_DAG_ID")
+    if not dag_id:
+        return None
+    return f"{dag_id}.{env.get('AIRFLOW_CTX_TASK_ID') or '?'}"
