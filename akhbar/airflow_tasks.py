@@ -86,6 +86,12 @@ class RegistryProblems(ValueError):
     """Raised by ``dags/akhbar_registry.py`` so that Airflow shows the mistakes as an import error."""
 
 
+def crawl_task_timeout(settings: Settings) -> timedelta:
+    """The crawl task's execution_timeout: longer than the crawl's budget (when Scrapy closes itself, keeping what
+    it fetched), its close grace and the signals after it (``akhbar.pipeline.crawling``), plus a minute."""
+    return timedelta(seconds=settings.crawl_timeout + 2 * settings.crawl_close_grace + 60)
+
+
 def pool_name(source_key: str) -> str:
     """The Airflow pool the source's crawl runs in (one slot: one crawl of a site at a time)."""
     return f"akhbar_crawl_{source_key}"

@@ -60,7 +60,10 @@ class Settings:
     load_memory: str = "256MB"
     download_timeout: int = 30
     download_maxsize: int = 20 * 1024 * 1024
+    # The crawl's time budget in seconds (Scrapy's CLOSESPIDER_TIMEOUT: it closes cleanly and stores what it
+    # fetched), and the grace after it before the crawl process is stopped by signal.
     crawl_timeout: int = 1800
+    crawl_close_grace: int = 120
     # Quality gate.
     min_title_chars: int = 5
     max_title_chars: int = 400
@@ -157,6 +160,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         download_timeout=get("DOWNLOAD_TIMEOUT", defaults.download_timeout, int),
         download_maxsize=get("DOWNLOAD_MAXSIZE", defaults.download_maxsize, int),
         crawl_timeout=get("CRAWL_TIMEOUT", defaults.crawl_timeout, int),
+        crawl_close_grace=get("CRAWL_CLOSE_GRACE", defaults.crawl_close_grace, int),
         min_title_chars=get("MIN_TITLE_CHARS", defaults.min_title_chars, int),
         max_title_chars=get("MAX_TITLE_CHARS", defaults.max_title_chars, int),
         min_body_chars=get("MIN_BODY_CHARS", defaults.min_body_chars, int),

@@ -7,7 +7,9 @@ anything else to the demo pages. Each mirror source publishes its discovery docu
 - ``sham.localhost`` (a Levantine site): an Atom feed and a listing page whose links match a pattern.
 - ``khaleej.localhost`` (a Gulf site): a sitemap index (named in robots.txt) with a Google News sitemap and a
   monthly sitemap carrying ``lastmod``.
-- ``bench.localhost``: a sitemap of :data:`BENCH_PAGES` small article pages, for ``bench/crawl.py``.
+- ``bench.localhost``: a sitemap of :data:`BENCH_PAGES` small article pages, for ``bench/crawl.py``, and the
+  same pages through a sitemap index (``/sitemap_index.xml``) of :data:`BENCH_PARTS` child sitemaps, listed
+  oldest first, the newest (``part-20``, lastmod ``PUBLISHED``) holding the highest page numbers.
 - ``elsewhere.localhost``: a site outside every source's allowed domains (the target of an offsite redirect).
 - ``control.localhost``: ``/log`` (every request served, as JSON), ``/reset``, ``/bump?host=&path=``, which
   publishes a new revision of a page (new body, newer ``lastmod``, new ETag on the documents that list it), and
@@ -33,6 +35,7 @@ FIXTURES_DIR = DEMO_PAGES_DIR.parent
 HOSTS = ("masr.localhost", "sham.localhost", "khaleej.localhost", "bench.localhost", "elsewhere.localhost",
          "control.localhost")
 BENCH_PAGES = 2000
+BENCH_PARTS = 20  # child sitemaps of bench.localhost's sitemap index, BENCH_PAGES // BENCH_PARTS pages each
 PUBLISHED = datetime(2026, 1, 8, 9, 30, tzinfo=UTC)
 OLD = datetime(2020, 3, 17, 8, 0, tzinfo=UTC)
 SLOW_SECONDS = 4.0
@@ -193,6 +196,28 @@ class Mirror:
         return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                 + urls + "</urlset>\n").encode()
 
+    def bench_index(self) -> bytes:
+        base = self.state.base("bench.localhost")
+        parts = "".join(f"<sitemap><loc>{base}/sitemaps/part-{n}.xml</loc>"
+                        f"<lastmod>{self.bench_part_lastmod(n).isoformat()}</lastmod></sitemap>\n"
+                        for n in range(1, BENCH_PARTS + 1))
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + parts + "</sitemapindex>\n"
+                ).encode()
+
+    @staticmethod
+    def bench_part_lastmod(n: int) -> datetime:
+        return PUBLISHED - timedelta(days=BENCH_PARTS - n)
+
+    def bench_part(self, n: int) -> bytes:
+        base = self.state.base("bench.localhost")
+        size = BENCH_PAGES // BENCH_PARTS
+        lastmod = self.bench_part_lastmod(n).isoformat()
+        urls = "".join(f"<url><loc>{base}/article/{page}</loc><lastmod>{lastmod}</lastmod></url>\n"
+                       for page in range((n - 1) * size + 1, n * size + 1))
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                + urls + "</urlset>\n").encode()
+
     @staticmethod
     def bench_page(n: int) -> bytes:
         paragraph = "<p>أعلنت الوزارة اليوم عن خطة جديدة لتطوير النقل العام في المدن الكبرى خلال العام المقبل.</p>"
@@ -271,7 +296,11 @@ class Mirror:
             ("khaleej.localhost", "/sitemaps/news.xml"): (self.khaleej_news, "application/xml"),
             ("khaleej.localhost", "/sitemaps/2026-01.xml"): (self.khaleej_monthly, "application/xml"),
             ("bench.localhost", "/sitemap.xml"): (self.bench_sitemap, "application/xml"),
+            ("bench.localhost", "/sitemap_index.xml"): (self.bench_index, "application/xml"),
         }
+        for n in range(1, BENCH_PARTS + 1):
+            documents[("bench.localhost", f"/sitemaps/part-{n}.xml")] = (
+                lambda n=n: self.bench_part(n), "application/xml")
         if key in documents:
             make, content_type = documents[key]
             return document(make(), content_type, newest)

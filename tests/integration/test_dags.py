@@ -75,6 +75,10 @@ def test_every_registry_source_has_a_dag_with_tags_retries_and_pool(dagbag):
             assert t.execution_timeout is not None, t.task_id
             assert t.on_failure_callback, t.task_id
         assert dag.task_dict["crawl"].pool == pool_name(source.key)
+        # Longer than the crawl's budget (Scrapy closes itself), its close grace and the signals after it.
+        settings = load_settings()
+        assert dag.task_dict["crawl"].execution_timeout.total_seconds() == (
+            settings.crawl_timeout + 2 * settings.crawl_close_grace + 60)
         assert [a.uri for a in dag.task_dict["load"].outlets] == ["akhbar://articles/"]
 
 
