@@ -177,3 +177,45 @@ def test_a_crawl_still_running_after_its_budget_and_grace_is_stopped_and_keeps_w
     assert outcomes[("page", "fetched")] == stored
     assert outcomes[("page", "fetched")] + outcomes.get(("page", "network_error"), 0) == 100 * children
     assert outcomes[("sitemap", "network_error")] == 20 - children
+
+
+def test_a_crawl_killed_after_storing_pages_still_counts_as_crawled_before(crawl_settings, query):
+    import os
+    import signal
+    import threading
+
+    settings = crawl_settings.with_(crawl_timeout=120)
+    run_id = pipeline.start_run(settings, "slow_index")
+    failure: list[BaseException] = []
+
+    def run():
+        try:
+            pipeline.crawl(settings, run_id, {"AKHBAR_RAW_BATCH_SIZE": 5})
+        except BaseException as exc:  # noqa: BLE001 (the test reads it)
+            failure.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while query("SELECT count(*) FROM raw_pages WHERE crawl_run_id = %s", (run_id,))[0][0] < 5:
+        assert time.monotonic() < deadline, "no page stored within 60 s"
+        time.sleep(0.2)
+    [scrapy] = [p for p in _children() if "scrapy" in " ".join(p.cmdline()) and f"crawl_run_id={run_id}" in p.cmdline()]
+    os.kill(scrapy.pid, signal.SIGKILL)
+    thread.join(timeout=60)
+
+    assert isinstance(failure[0], pipeline.CrawlFailed) and "exit -9" in str(failure[0])
+    assert query("SELECT status FROM crawl_runs WHERE id = %s", (run_id,)) == [("failed",)]
+    [(stored,)] = query("SELECT count(*) FROM raw_pages WHERE crawl_run_id = %s", (run_id,))
+    assert stored >= 5
+    second = pipeline.start_run(settings, "slow_index")
+    pipeline.crawl(settings, second)
+    [(incremental,)] = query("SELECT (stats->'crawl'->>'incremental')::boolean FROM crawl_runs WHERE id = %s",
+                             (second,))
+    assert incremental is True
+
+
+def _children():
+    import psutil
+
+    return psutil.Process().children(recursive=True)
