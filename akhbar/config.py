@@ -132,6 +132,17 @@ class Settings:
             env["AKHBAR_SOURCES_FILE"] = str(self.sources_file)
         return env
 
+    def crawl_env(self, database_url: str) -> dict[str, str]:
+        """``child_env`` for the Scrapy process, without Airflow's settings and secrets (its metadata database,
+        Fernet key, JWT secret, connections) or any other variable named like a secret: the crawl needs the
+        articles database and akhbar's settings only."""
+        return {name: value for name, value in self.child_env(database_url=database_url).items()
+                if name == "AKHBAR_DATABASE_URL"
+                or not (name.upper().startswith("AIRFLOW") or _SECRET_NAME.search(name))}
+
+
+_SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|TOKEN|CREDENTIAL", re.IGNORECASE)
+
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from ``env`` (default: the process environment)."""

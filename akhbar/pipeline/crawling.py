@@ -86,7 +86,7 @@ def crawl(settings: Settings, run_id: int, scrapy_settings: dict | None = None) 
     """
     url = db.database_url(settings)
     run = get_run(url, run_id)
-    env = settings.child_env(database_url=url)
+    env = settings.crawl_env(database_url=url)
     env["SCRAPY_SETTINGS_MODULE"] = "spiders.settings"
     env["PYTHONUNBUFFERED"] = "1"
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news",

@@ -11,10 +11,6 @@ import psycopg2
 import psycopg2.errors
 import pytest
 
-from akhbar import db
-
-REVOKE = "0010_security_definer_execute"
-
 
 def _admin(pg_url):
     conn = psycopg2.connect(pg_url)
@@ -70,21 +66,4 @@ def test_no_security_definer_function_is_left_to_public(query):
     assert open_to_public == []
 
 
-def test_the_revoke_rolls_back_and_applies_again(stranger, pg_url):
-    from yoyo import read_migrations
-
-    backend = db._yoyo_backend(pg_url)
-    migrations = read_migrations(str(db.MIGRATIONS_DIR))
-    revoke = migrations.filter(lambda m: m.id == REVOKE)
-    later = migrations.filter(lambda m: m.id > REVOKE)
-    assert len(revoke) == 1
-    with backend.lock():
-        backend.rollback_migrations(backend.to_rollback(later))
-        backend.rollback_migrations(backend.to_rollback(revoke))
-    try:
-        assert _call(pg_url, stranger, "SELECT count(*) FROM search_articles('الحكومة', 5)") == [(0,)]  # open again
-    finally:
-        assert REVOKE in db.migrate(pg_url)
-    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
-        _call(pg_url, stranger, "SELECT * FROM search_articles('الحكومة', 5)")
-    assert db.migrate(pg_url) == []
+# Rolling migration 0010 back and applying it again: tests/integration/test_migrations_owner.py (a fresh database).
