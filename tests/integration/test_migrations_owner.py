@@ -125,3 +125,76 @@ def test_every_migration_rolls_back_and_applies_again_as_the_owner(compose_db):
     again = _migrate_as_compose_does(owner_url)
     assert again.returncode == 0, again.stderr
     assert all(applied for _id, applied in db.migration_status(owner_url))
+
+
+# --- on a server of its own, where akhbar_reader does not exist yet (as in a new compose volume) -------------
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+@pytest.fixture(scope="module")
+def own_server():
+    """A throwaway PostgreSQL cluster (initdb + pg_ctl on a free port; as the postgres user when run as root)."""
+    import shutil
+    import socket
+
+    if not (PG_BIN / "initdb").exists():
+        pytest.skip(f"no PostgreSQL binaries in {PG_BIN}")
+    import tempfile
+
+    as_user: list[str] = []
+    base = Path(tempfile.mkdtemp(prefix="akhbar-own-pg-"))  # not under pytest's root-only tmp directory
+    if os.geteuid() == 0:
+        if not shutil.which("runuser"):
+            pytest.skip("running as root without runuser: initdb refuses root")
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(base, "postgres")
+    data, sockets = base / "data", base / "sockets"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    subprocess.run([*as_user, str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                    "--encoding=UTF8", "--locale=C.UTF-8"], check=True, capture_output=True, timeout=120)
+    subprocess.run([*as_user, "mkdir", str(sockets)], check=True)
+    subprocess.run([*as_user, str(PG_BIN / "pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"), "-o",
+                    f"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sockets}", "start"],
+                   check=True, capture_output=True, timeout=120)
+    try:
+        yield port
+    finally:
+        subprocess.run([*as_user, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       check=False, capture_output=True, timeout=120)
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def test_on_a_new_server_the_init_script_creates_the_reader_and_the_owner_migrates(own_server):
+    port = own_server
+    admin_url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    assert _one(admin_url, "SELECT count(*) FROM pg_roles WHERE rolname = 'akhbar_reader'") == (0,)
+
+    # Without the init script's role, the owner's migrations stop at migration 0003 (the issue's failure).
+    admin = psycopg2.connect(admin_url)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute("CREATE ROLE bare_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+        cur.execute("CREATE DATABASE bare OWNER bare_owner")
+    admin.close()
+    bare = _migrate_as_compose_does(f"postgresql://bare_owner@127.0.0.1:{port}/bare")
+    assert bare.returncode != 0 and "permission denied to create role" in bare.stderr
+
+    env = {"PATH": os.environ["PATH"], "PGHOST": "127.0.0.1", "PGPORT": str(port),
+           "AKHBAR_DB_PASSWORD": "owner-pw", "AIRFLOW_DB_PASSWORD": "airflow-pw"}
+    init = subprocess.run(["bash", str(INIT_SCRIPT)], env=env, capture_output=True, text=True, timeout=60,
+                          check=False)
+    assert init.returncode == 0, init.stderr
+    owner_url = f"postgresql://akhbar:owner-pw@127.0.0.1:{port}/akhbar"
+    migrated = _migrate_as_compose_does(owner_url)
+    assert migrated.returncode == 0, migrated.stderr
+    assert all(applied for _id, applied in db.migration_status(owner_url))
+    assert _one(owner_url, "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user") == (
+        False, False)
+    assert _one(owner_url, "SELECT has_table_privilege('akhbar_reader', 'v_articles', 'SELECT'), "
+                           "has_function_privilege('akhbar_reader', 'search_articles(text, integer)', 'EXECUTE')"
+                ) == (True, True)
+    assert _one(f"postgresql://postgres@127.0.0.1:{port}/airflow",
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'airflow'") == ("airflow",)
