@@ -5,8 +5,7 @@ Time limits, from the inside out (``settings.crawl_timeout`` is the crawl's budg
 - at T, Scrapy closes itself (``CLOSESPIDER_TIMEOUT``): it stops scheduling, stores the pages it fetched and
   the outcome of every URL (one it had no time for is ``deferred``), and the run counts as crawled;
 - at T + ``crawl_close_grace``, a crawl still running gets SIGTERM (Scrapy's own graceful shutdown), and
-  SIGKILL a quarter of the grace later; what the spider stored so far stays, and the run still counts as
-  crawled;
+  SIGKILL one more grace later; what the spider stored so far stays, and the run still counts as crawled;
 - the Airflow task's ``execution_timeout`` (``akhbar.airflow_tasks.crawl_task_timeout``) is longer than both.
 
 The spider's log streams into this process's log (the Airflow task log) line by line while it runs.
@@ -61,7 +60,7 @@ def _run_scrapy(cmd: list[str], env: dict, settings: Settings) -> tuple[int, str
         proc.send_signal(signal.SIGTERM)
         stopped = f"stopped by SIGTERM after {waited:.0f} s"
         try:
-            proc.wait(timeout=max(5, settings.crawl_close_grace // 4))
+            proc.wait(timeout=settings.crawl_close_grace)
         except subprocess.TimeoutExpired:
             log.error("crawl did not stop after SIGTERM: SIGKILL")
             proc.kill()
