@@ -7,10 +7,11 @@ anything else to the demo pages. Each mirror source publishes its discovery docu
 - ``sham.localhost`` (a Levantine site): an Atom feed and a listing page whose links match a pattern.
 - ``khaleej.localhost`` (a Gulf site): a sitemap index (named in robots.txt) with a Google News sitemap and a
   monthly sitemap carrying ``lastmod``.
-- ``bench.localhost``: a sitemap of :data:`BENCH_PAGES` small article pages, for ``bench/crawl.py``, and the
-  same pages through a sitemap index (``/sitemap_index.xml``) of :data:`BENCH_PARTS` child sitemaps, listed
-  oldest first, the newest (``part-20``, lastmod ``PUBLISHED``) holding the highest page numbers.
+- ``bench.localhost``: a sitemap of :data:`BENCH_PAGES` small article pages, for ``bench/crawl.py``.
 - ``elsewhere.localhost``: a site outside every source's allowed domains (the target of an offsite redirect).
+- ``bench.localhost`` also serves the same pages through a sitemap index (``/sitemap_index.xml``) of
+  :data:`BENCH_PARTS` child sitemaps, listed oldest first, the newest (``part-20``, lastmod ``PUBLISHED``)
+  holding the highest page numbers (``tests/integration/test_crawl_process.py``).
 - ``control.localhost``: ``/log`` (every request served, as JSON), ``/reset``, ``/bump?host=&path=``, which
   publishes a new revision of a page (new body, newer ``lastmod``, new ETag on the documents that list it), and
   ``/publish?path=&lastmod=``, which adds an entry to khaleej's monthly sitemap.
@@ -35,11 +36,11 @@ FIXTURES_DIR = DEMO_PAGES_DIR.parent
 HOSTS = ("masr.localhost", "sham.localhost", "khaleej.localhost", "bench.localhost", "elsewhere.localhost",
          "control.localhost")
 BENCH_PAGES = 2000
-BENCH_PARTS = 20  # child sitemaps of bench.localhost's sitemap index, BENCH_PAGES // BENCH_PARTS pages each
 PUBLISHED = datetime(2026, 1, 8, 9, 30, tzinfo=UTC)
 OLD = datetime(2020, 3, 17, 8, 0, tzinfo=UTC)
 SLOW_SECONDS = 4.0
 HUGE_BYTES = 3 * 1024 * 1024
+BENCH_PARTS = 20  # child sitemaps of bench.localhost's sitemap index, BENCH_PAGES // BENCH_PARTS pages each
 
 CAPTCHA_PAGE = (
     b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
@@ -296,17 +297,19 @@ class Mirror:
             ("khaleej.localhost", "/sitemaps/news.xml"): (self.khaleej_news, "application/xml"),
             ("khaleej.localhost", "/sitemaps/2026-01.xml"): (self.khaleej_monthly, "application/xml"),
             ("bench.localhost", "/sitemap.xml"): (self.bench_sitemap, "application/xml"),
-            ("bench.localhost", "/sitemap_index.xml"): (self.bench_index, "application/xml"),
         }
-        for n in range(1, BENCH_PARTS + 1):
-            documents[("bench.localhost", f"/sitemaps/part-{n}.xml")] = (
-                lambda n=n: self.bench_part(n), "application/xml")
         if key in documents:
             make, content_type = documents[key]
             return document(make(), content_type, newest)
 
         if host == "bench.localhost" and path.startswith("/article/"):
             return send(200, self.bench_page(int(path.rsplit("/", 1)[1])))
+
+        if host == "bench.localhost" and path == "/sitemap_index.xml":
+            return document(self.bench_index(), "application/xml", newest)
+        parts = {f"/sitemaps/part-{n}.xml": n for n in range(1, BENCH_PARTS + 1)}
+        if host == "bench.localhost" and path in parts:
+            return document(self.bench_part(parts[path]), "application/xml", newest)
 
         name = path.rsplit("/", 1)[-1]
         if host == "masr.localhost" and path.startswith("/news/"):
