@@ -80,14 +80,14 @@ class Settings:
     story_shingle_words: int = 3
     sources_file: Path | None = None
     log_level: str = "INFO"
+    # Set inside a running Airflow task ("dag_id.task_id", from the AIRFLOW_CTX_* variables Airflow exports):
+    # there the embedded PostgreSQL is refused, since each worker would start a database of its own.
+    airflow_task: str | None = None
     # Airflow: which registry sources get a DAG ("all", "mirror" = loopback sources only, "live" = the rest,
     # or a comma-separated list of keys), where failure e-mails go, and how long raw HTML is kept.
     dag_sources: str = "all"
     alert_email: str | None = None
     raw_retention_days: int = 365
-    # Set inside a running Airflow task ("dag_id.task_id", from the AIRFLOW_CTX_* variables Airflow exports):
-    # there the embedded PostgreSQL is refused, since each worker would start a database of its own.
-    airflow_task: str | None = None
 
     @property
     def demo_site_url(self) -> str:
@@ -185,10 +185,10 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         story_shingle_words=get("STORY_SHINGLE_WORDS", defaults.story_shingle_words, int),
         sources_file=get("SOURCES_FILE", None, Path),
         log_level=get("LOG_LEVEL", defaults.log_level),
+        airflow_task=_airflow_task(env),
         dag_sources=get("DAG_SOURCES", defaults.dag_sources),
         alert_email=get("ALERT_EMAIL", None),
         raw_retention_days=get("RAW_RETENTION_DAYS", defaults.raw_retention_days, int),
-        airflow_task=_airflow_task(env),
     )
 
 
