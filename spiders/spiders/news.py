@@ -255,6 +255,7 @@ class NewsSpider(scrapy.Spider):
         """Page entries of a urlset; for a sitemap index, requests for the child sitemaps that changed."""
         sitemap = sitemap_document(response.body, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         if sitemap.type == "sitemapindex":
+            recent = self.started_at - timedelta(days=self.source.sitemap_recent_days)
             children = []
             for entry in sitemap:
                 child = response.urljoin(entry["loc"])
@@ -268,6 +269,12 @@ class NewsSpider(scrapy.Spider):
                     yield self._outcome(child, key, "sitemap", "not_modified",
                                         f"lastmod {lastmod.isoformat()} not after the last check",
                                         via=response.url, lastmod=lastmod)
+                    continue
+                if self.incremental and lastmod and lastmod < recent:
+                    # Every entry of it would be deferred as too old: an incremental run does not read it.
+                    yield self._outcome(child, key, "sitemap", "deferred",
+                                        f"lastmod older than {self.source.sitemap_recent_days} days on an "
+                                        "incremental run", via=response.url, lastmod=lastmod)
                     continue
                 children.append((child, response.url, lastmod))
             # Newest first (undated children after the dated ones, in the index's order), so that max_pages

@@ -148,12 +148,25 @@ def test_the_time_budget_closes_scrapy_cleanly_keeps_what_it_fetched_and_counts_
                                    "AND kind = 'page'")}
     assert details == {"the crawl's time budget (4 s) ran out before it was fetched"}
 
-    # The next run is incremental: the one cut short counted as crawled.
+    # The next run is incremental: the one cut short counted as crawled. It reads no child sitemap again: the
+    # ones read are not modified since, and the others are older than sitemap_recent_days (3), so every entry
+    # in them would be too old for an incremental run. (The index's validators are dropped, so that it is read
+    # in full rather than answered 304.)
+    query("DELETE FROM http_validators WHERE url LIKE %s RETURNING url", ("%/sitemap_index.xml",))
+    read = outcomes[("sitemap", "fetched")] - 1
+    _control(site, "/reset")
     second = pipeline.start_run(settings, "slow_index")
     pipeline.crawl(settings.with_(crawl_timeout=60), second)
     [(incremental,)] = query("SELECT (stats->'crawl'->>'incremental')::boolean FROM crawl_runs WHERE id = %s",
                              (second,))
     assert incremental is True
+    assert _requested(site) == ["/sitemap_index.xml"]
+    again = _outcomes(query, second)
+    assert again[("sitemap", "fetched")] == 1
+    assert again[("sitemap", "not_modified")] == read
+    assert again[("sitemap", "deferred")] == 20 - read
+    assert query("SELECT DISTINCT detail FROM url_outcomes WHERE last_crawl_run_id = %s AND outcome = 'deferred'",
+                 (second,)) == [("lastmod older than 3 days on an incremental run",)]
 
 
 def test_a_crawl_still_running_after_its_budget_and_grace_is_stopped_and_keeps_what_it_stored(
