@@ -30,6 +30,10 @@ COPY --chown=airflow:root spiders ./spiders
 COPY --chown=airflow:root sql ./sql
 COPY --chown=airflow:root dags ./dags
 COPY --chown=airflow:root tests/fixtures ./tests/fixtures
+# The build fails when the lock does not sit cleanly on the image's own packages (pip check), or when a DAG
+# file does not import (akhbar airflow check-dags: a DagBag of dags/, every source's DAG, no import error).
 RUN pip install --no-deps --editable . \
  && python -m compileall -q akhbar transforms spiders dags \
- && python -c "import akhbar.airflow_tasks, transforms, spiders.settings"
+ && pip check \
+ && python -c "import akhbar.airflow_tasks, transforms, spiders.settings" \
+ && python -m akhbar.cli airflow check-dags

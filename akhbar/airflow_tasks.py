@@ -13,7 +13,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from akhbar.config import Settings
-from akhbar.sources import Source, load_registry
+from akhbar.sources import Source, read_registry
 
 log = logging.getLogger(__name__)
 
@@ -51,24 +51,45 @@ def dag_sources(settings: Settings) -> list[Source]:
     """The registry sources that get a DAG, chosen by ``settings.dag_sources``.
 
     ``all`` (every source), ``mirror`` (only the loopback mirror's, so everything works offline), ``live``
-    (only the real sites) or a comma-separated list of source keys.
+    (only the real sites) or a comma-separated list of source keys. Bad registry entries and unknown keys get
+    no DAG and take no other source's DAG with them; ``dag_problems`` names them.
     """
-    sources = list(load_registry(settings).values())
+    return _dag_choice(settings)[0]
+
+
+def dag_problems(settings: Settings) -> list[str]:
+    """One line per mistake that cost a source its DAG: a bad registry entry, or an unknown key in
+    ``AKHBAR_DAG_SOURCES``. ``dags/akhbar_registry.py`` raises them as one import error."""
+    return _dag_choice(settings)[1]
+
+
+def _dag_choice(settings: Settings) -> tuple[list[Source], list[str]]:
+    registry = read_registry(settings)
+    problems = [f"registry entry skipped: {error}" for error in registry.errors]
+    sources = list(registry.sources.values())
     choice = settings.dag_sources.strip().lower()
     if choice == "all":
-        return sources
+        return sources, problems
     if choice == "mirror":
-        return [s for s in sources if is_mirror(s)]
+        return [s for s in sources if is_mirror(s)], problems
     if choice == "live":
-        return [s for s in sources if not is_mirror(s)]
+        return [s for s in sources if not is_mirror(s)], problems
     wanted = [key.strip() for key in choice.split(",") if key.strip()]
-    known = {s.key: s for s in sources}
-    unknown = [key for key in wanted if key not in known]
+    unknown = [key for key in wanted if key not in registry.sources and key not in registry.bad_keys]
     if unknown:
-        raise ValueError(
-            f"AKHBAR_DAG_SOURCES names unknown source(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}"
-        )
-    return [known[key] for key in wanted]
+        problems.append(f"AKHBAR_DAG_SOURCES names unknown source(s) {', '.join(unknown)}; "
+                        f"known: {', '.join(sorted(registry.sources))}")
+    return [registry.sources[key] for key in wanted if key in registry.sources], problems
+
+
+class RegistryProblems(ValueError):
+    """Raised by ``dags/akhbar_registry.py`` so that Airflow shows the mistakes as an import error."""
+
+
+def crawl_task_timeout(settings: Settings) -> timedelta:
+    """The crawl task's execution_timeout: longer than the crawl's budget (when Scrapy closes itself, keeping what
+    it fetched), its close grace and the signals after it (``akhbar.pipeline.crawling``), plus a minute."""
+    return timedelta(seconds=settings.crawl_timeout + 2 * settings.crawl_close_grace + 60)
 
 
 def pool_name(source_key: str) -> str:
@@ -84,7 +105,7 @@ def pools(settings: Settings) -> dict[str, dict]:
             "description": f"crawls of {s.name}: one at a time, however many workers run",
             "include_deferred": False,
         }
-        for s in load_registry(settings).values()
+        for s in read_registry(settings).sources.values()
     }
 
 

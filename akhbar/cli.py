@@ -186,6 +186,29 @@ def cmd_maintenance(args, settings) -> int:
     return 0
 
 
+def cmd_airflow(args, settings) -> int:
+    """What a production deployment runs around Airflow: the crawl pools for `airflow pools import`, and a
+    check that every DAG file imports (the image build runs it)."""
+    if args.airflow_command == "pools":
+        from akhbar.airflow_tasks import pools
+
+        text = json.dumps(pools(settings), indent=2, ensure_ascii=False)
+        if args.write:
+            Path(args.write).write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+        return 0
+    from airflow.dag_processing.dagbag import DagBag
+
+    from akhbar.config import PROJECT_ROOT
+
+    bag = DagBag(dag_folder=str(args.dags_folder or PROJECT_ROOT / "dags"))
+    for path, error in sorted(bag.import_errors.items()):
+        print(f"akhbar: import error in {path}: {error}", file=sys.stderr)
+    print(f"{len(bag.dags)} DAGs: {', '.join(sorted(bag.dags))}")
+    return 1 if bag.import_errors or not bag.dags else 0
+
+
 def cmd_search(args, settings) -> int:
     from akhbar import search
 
@@ -246,6 +269,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_search.add_argument("query", help='words, "a phrase", OR, -excluded')
     p_search.add_argument("-n", "--limit", type=int, default=10)
     p_search.set_defaults(func=cmd_search)
+
+    p_air = sub.add_parser("airflow", help="Airflow deployment: the crawl pools, and a check that the DAGs import")
+    air_sub = p_air.add_subparsers(dest="airflow_command", required=True)
+    p_pools = air_sub.add_parser("pools", help="every source's crawl pool (one slot) as JSON for `airflow pools import`")
+    p_pools.add_argument("--write", metavar="FILE", help="write to FILE instead of stdout")
+    p_check_dags = air_sub.add_parser("check-dags", help="import every DAG file; exit 1 on an import error")
+    p_check_dags.add_argument("--dags-folder", type=Path)
+    p_air.set_defaults(func=cmd_airflow)
 
     p_demo = sub.add_parser("demo", help="the whole job on the offline demo mirror")
     p_demo.set_defaults(func=cmd_demo)

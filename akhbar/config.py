@@ -7,13 +7,36 @@ tests build ``Settings(...)`` directly or call ``load_settings(env={...})``.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SQL_DIR = PROJECT_ROOT / "sql"
 DEMO_PAGES_DIR = PROJECT_ROOT / "tests" / "fixtures" / "pages"
+
+
+_PASSWORD_PARAM = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.IGNORECASE)
+
+
+def redact_url(url: str | None) -> str | None:
+    """A database URL (or libpq ``key=value`` string) with its password replaced by ``***``."""
+    if not url:
+        return url
+    text = _PASSWORD_PARAM.sub(r"\1***", url)  # key=value form, and ?password= in a URL
+    if "://" not in text:
+        return text
+    try:
+        parts = urlsplit(text)
+        if parts.password is None:
+            return text
+        user = parts.username or ""
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    except ValueError:
+        return "<unparsable database URL>"
 
 
 def _default_data_dir(env: Mapping[str, str]) -> Path:
@@ -37,7 +60,10 @@ class Settings:
     load_memory: str = "256MB"
     download_timeout: int = 30
     download_maxsize: int = 20 * 1024 * 1024
+    # The crawl's time budget in seconds (Scrapy's CLOSESPIDER_TIMEOUT: it closes cleanly and stores what it
+    # fetched), and the grace after it before the crawl process is stopped by signal.
     crawl_timeout: int = 1800
+    crawl_close_grace: int = 120
     # Quality gate.
     min_title_chars: int = 5
     max_title_chars: int = 400
@@ -54,6 +80,9 @@ class Settings:
     story_shingle_words: int = 3
     sources_file: Path | None = None
     log_level: str = "INFO"
+    # Set inside a running Airflow task ("dag_id.task_id", from the AIRFLOW_CTX_* variables Airflow exports):
+    # there the embedded PostgreSQL is refused, since each worker would start a database of its own.
+    airflow_task: str | None = None
     # Airflow: which registry sources get a DAG ("all", "mirror" = loopback sources only, "live" = the rest,
     # or a comma-separated list of keys), where failure e-mails go, and how long raw HTML is kept.
     dag_sources: str = "all"
@@ -79,6 +108,15 @@ class Settings:
     def data_docs_path(self) -> Path:
         return self.data_docs_dir or self.data_dir / "data_docs"
 
+    def __repr__(self) -> str:
+        # The database URL may carry a password; a repr ends up in logs and tracebacks.
+        shown = ", ".join(
+            f"{f.name}={redact_url(self.database_url)!r}" if f.name == "database_url"
+            else f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self) if f.repr
+        )
+        return f"Settings({shown})"
+
     def with_(self, **changes) -> Settings:
         return replace(self, **changes)
 
@@ -100,6 +138,17 @@ class Settings:
         if self.sources_file:
             env["AKHBAR_SOURCES_FILE"] = str(self.sources_file)
         return env
+
+    def crawl_env(self, database_url: str) -> dict[str, str]:
+        """``child_env`` for the Scrapy process, without Airflow's settings and secrets (its metadata database,
+        Fernet key, JWT secret, connections) or any other variable named like a secret: the crawl needs the
+        articles database and akhbar's settings only."""
+        return {name: value for name, value in self.child_env(database_url=database_url).items()
+                if name == "AKHBAR_DATABASE_URL"
+                or not (name.upper().startswith("AIRFLOW") or _SECRET_NAME.search(name))}
+
+
+_SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|TOKEN|CREDENTIAL", re.IGNORECASE)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -129,6 +178,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         download_timeout=get("DOWNLOAD_TIMEOUT", defaults.download_timeout, int),
         download_maxsize=get("DOWNLOAD_MAXSIZE", defaults.download_maxsize, int),
         crawl_timeout=get("CRAWL_TIMEOUT", defaults.crawl_timeout, int),
+        crawl_close_grace=get("CRAWL_CLOSE_GRACE", defaults.crawl_close_grace, int),
         min_title_chars=get("MIN_TITLE_CHARS", defaults.min_title_chars, int),
         max_title_chars=get("MAX_TITLE_CHARS", defaults.max_title_chars, int),
         min_body_chars=get("MIN_BODY_CHARS", defaults.min_body_chars, int),
@@ -142,6 +192,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         story_shingle_words=get("STORY_SHINGLE_WORDS", defaults.story_shingle_words, int),
         sources_file=get("SOURCES_FILE", None, Path),
         log_level=get("LOG_LEVEL", defaults.log_level),
+        airflow_task=_airflow_task(env),
         dag_sources=get("DAG_SOURCES", defaults.dag_sources),
         alert_email=get("ALERT_EMAIL", None),
         raw_retention_days=get("RAW_RETENTION_DAYS", defaults.raw_retention_days, int),
@@ -150,3 +201,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         db_statement_timeout=get("DB_STATEMENT_TIMEOUT", defaults.db_statement_timeout, int),
         stale_after_intervals=get("STALE_AFTER_INTERVALS", defaults.stale_after_intervals, int),
     )
+
+
+def _airflow_task(env: Mapping[str, str]) -> str | None:
+    """``dag_id.task_id`` when this process runs an Airflow task (Airflow exports AIRFLOW_CTX_* to it)."""
+    dag_id = env.get("AIRFLOW_CTX_DAG_ID")
+    if not dag_id:
+        return None
+    return f"{dag_id}.{env.get('AIRFLOW_CTX_TASK_ID') or '?'}"

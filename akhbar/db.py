@@ -47,8 +47,20 @@ def _start_embedded(pgdata: Path) -> str:
 
 
 def database_url(settings: Settings) -> str:
-    """The URL to connect to: the configured one, or the embedded server's (started on first use)."""
-    return settings.database_url or _start_embedded(settings.embedded_pgdata)
+    """The URL to connect to: the configured one, or the embedded server's (started on first use).
+
+    Inside an Airflow task the embedded server is refused: each worker would start a database of its own, and
+    a run's crawl and parse could land in different ones.
+    """
+    if settings.database_url:
+        return settings.database_url
+    if settings.airflow_task:
+        raise DatabaseUnavailable(
+            f"AKHBAR_DATABASE_URL is not set for the Airflow task {settings.airflow_task}: the embedded PostgreSQL "
+            "is refused inside Airflow (each worker would start a database of its own). Set AKHBAR_DATABASE_URL "
+            "for the Airflow workers."
+        )
+    return _start_embedded(settings.embedded_pgdata)
 
 
 def describe(url: str) -> str:

@@ -11,6 +11,9 @@ anything else to the demo pages. Each mirror source publishes its discovery docu
   captcha page (status 200) or a 429 with a Retry-After of an hour (the ``blocked`` health verdict).
 - ``bench.localhost``: a sitemap of :data:`BENCH_PAGES` small article pages, for ``bench/crawl.py``.
 - ``elsewhere.localhost``: a site outside every source's allowed domains (the target of an offsite redirect).
+- ``bench.localhost`` also serves the same pages through a sitemap index (``/sitemap_index.xml``) of
+  :data:`BENCH_PARTS` child sitemaps, listed oldest first, the newest (``part-20``, lastmod ``PUBLISHED``)
+  holding the highest page numbers (``tests/integration/test_crawl_process.py``).
 - ``control.localhost``: ``/log`` (every request served, as JSON), ``/reset``, ``/bump?host=&path=``, which
   publishes a new revision of a page (new body, newer ``lastmod``, new ETag on the documents that list it), and
   ``/publish?path=&lastmod=``, which adds an entry to khaleej's monthly sitemap.
@@ -39,6 +42,7 @@ PUBLISHED = datetime(2026, 1, 8, 9, 30, tzinfo=UTC)
 OLD = datetime(2020, 3, 17, 8, 0, tzinfo=UTC)
 SLOW_SECONDS = 4.0
 HUGE_BYTES = 3 * 1024 * 1024
+BENCH_PARTS = 20  # child sitemaps of bench.localhost's sitemap index, BENCH_PAGES // BENCH_PARTS pages each
 
 CAPTCHA_PAGE = (
     b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
@@ -206,6 +210,28 @@ class Mirror:
         return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
                 + urls + "</urlset>\n").encode()
 
+    def bench_index(self) -> bytes:
+        base = self.state.base("bench.localhost")
+        parts = "".join(f"<sitemap><loc>{base}/sitemaps/part-{n}.xml</loc>"
+                        f"<lastmod>{self.bench_part_lastmod(n).isoformat()}</lastmod></sitemap>\n"
+                        for n in range(1, BENCH_PARTS + 1))
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + parts + "</sitemapindex>\n"
+                ).encode()
+
+    @staticmethod
+    def bench_part_lastmod(n: int) -> datetime:
+        return PUBLISHED - timedelta(days=BENCH_PARTS - n)
+
+    def bench_part(self, n: int) -> bytes:
+        base = self.state.base("bench.localhost")
+        size = BENCH_PAGES // BENCH_PARTS
+        lastmod = self.bench_part_lastmod(n).isoformat()
+        urls = "".join(f"<url><loc>{base}/article/{page}</loc><lastmod>{lastmod}</lastmod></url>\n"
+                       for page in range((n - 1) * size + 1, n * size + 1))
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+                + urls + "</urlset>\n").encode()
+
     @staticmethod
     def bench_page(n: int) -> bytes:
         paragraph = "<p>أعلنت الوزارة اليوم عن خطة جديدة لتطوير النقل العام في المدن الكبرى خلال العام المقبل.</p>"
@@ -298,6 +324,12 @@ class Mirror:
 
         if host == "bench.localhost" and path.startswith("/article/"):
             return send(200, self.bench_page(int(path.rsplit("/", 1)[1])))
+
+        if host == "bench.localhost" and path == "/sitemap_index.xml":
+            return document(self.bench_index(), "application/xml", newest)
+        parts = {f"/sitemaps/part-{n}.xml": n for n in range(1, BENCH_PARTS + 1)}
+        if host == "bench.localhost" and path in parts:
+            return document(self.bench_part(parts[path]), "application/xml", newest)
 
         name = path.rsplit("/", 1)[-1]
         if host == "masr.localhost" and path.startswith("/news/"):

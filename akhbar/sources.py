@@ -1,6 +1,7 @@
 """The source registry: loads and validates ``sources.toml``.
 
-A bad entry fails the load with a message that names the entry and the field. Discovery URLs are feeds
+Each entry is validated on its own: a bad entry gives an error that names the entry and the field, and the other
+entries stay usable (``read_registry``); ``load_registry`` is the strict reading that raises on any bad entry. Discovery URLs are feeds
 (RSS 2.0 or Atom), sitemaps or sitemap indexes, Google News sitemaps and listing pages (whose links are
 followed when they match ``link_pattern``); ``article_patterns`` say which discovered URLs are articles.
 """
@@ -195,24 +196,67 @@ def _parse_entry(index: int, entry: dict, settings: Settings) -> Source:
     return Source(**values, _compiled=compiled)
 
 
-def load_registry(settings: Settings, path: Path | None = None) -> dict[str, Source]:
-    """All sources by key, validated."""
+@dataclass(frozen=True)
+class Registry:
+    """The registry as read entry by entry: the valid sources, and one error per bad entry (naming it).
+
+    A bad entry does not take the others down: the Airflow DAGs, ``akhbar run`` and the crawl of every other
+    source keep working, while the bad entry is reported (an import error in Airflow, a line from the CLI).
+    """
+
+    sources: dict[str, Source]
+    errors: tuple[RegistryError, ...] = ()
+    # The keys of bad entries that have a readable key: asking for one of those gives its own error.
+    bad_keys: dict[str, RegistryError] = field(default_factory=dict)
+
+
+def read_registry(settings: Settings, path: Path | None = None) -> Registry:
+    """Every entry validated on its own; a file that is not TOML at all is one error for the whole file."""
     path = path or settings.sources_file or DEFAULT_REGISTRY
     try:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise RegistryError(f"{path}: not valid TOML: {exc}") from exc
+    entries = data.get("source", [])
+    if not isinstance(entries, list):
+        raise RegistryError(f"{path}: 'source' must be an array of tables ([[source]])")
     sources: dict[str, Source] = {}
-    for index, entry in enumerate(data.get("source", [])):
-        source = _parse_entry(index, entry, settings)
-        if source.key in sources:
-            raise RegistryError(f"{path}: duplicate source key {source.key!r}")
+    first_at: dict[str, int] = {}
+    errors: list[RegistryError] = []
+    bad_keys: dict[str, RegistryError] = {}
+    for index, entry in enumerate(entries):
+        key = entry.get("key") if isinstance(entry, dict) else None
+        try:
+            if not isinstance(entry, dict):
+                raise RegistryError(f"source #{index + 1}: not a table")
+            if isinstance(key, str) and key in first_at:
+                raise RegistryError(f"source #{index + 1} ({key!r}): duplicate source key {key!r} "
+                                    f"(first defined by source #{first_at[key] + 1})")
+            source = _parse_entry(index, entry, settings)
+        except RegistryError as exc:
+            errors.append(exc)
+            if isinstance(key, str) and key not in sources:
+                bad_keys.setdefault(key, exc)
+            continue
+        first_at[source.key] = index
         sources[source.key] = source
-    return sources
+    return Registry(sources, tuple(errors), bad_keys)
+
+
+def load_registry(settings: Settings, path: Path | None = None) -> dict[str, Source]:
+    """All sources by key, validated; any bad entry raises (naming every bad entry). ``read_registry`` is
+    the lenient reading that keeps the good entries."""
+    registry = read_registry(settings, path)
+    if registry.errors:
+        raise RegistryError("; ".join(str(e) for e in registry.errors))
+    return registry.sources
 
 
 def get_source(settings: Settings, key: str) -> Source:
-    sources = load_registry(settings)
-    if key not in sources:
-        raise RegistryError(f"unknown source {key!r}; known: {', '.join(sorted(sources))}")
-    return sources[key]
+    """One source; another entry's mistake does not stop it, its own does (with its own message)."""
+    registry = read_registry(settings)
+    if key in registry.sources:
+        return registry.sources[key]
+    if key in registry.bad_keys:
+        raise registry.bad_keys[key]
+    raise RegistryError(f"unknown source {key!r}; known: {', '.join(sorted(registry.sources))}")

@@ -4,7 +4,7 @@
 
 It creates a database of its own on the server, applies the migrations, and drops it at the end. The articles
 are synthetic: about 3 KB of Arabic each (UTF-8), drawn at random, with a Zipf-like law, from the words of the
-real corpus in /work/shared/corpus (or from a small built-in list when it is absent); titles are 8-word strings.
+real corpus in ../shared/corpus beside the checkout (``--corpus``; or from a small built-in list when it is absent); titles are 8-word strings.
 They carry no duplicates, so clustering time is the cost of the common case (most articles start a story).
 
 Both loaders write identical ``articles`` rows, with the normalized text, content hash and search vector:
@@ -41,7 +41,8 @@ from akhbar import db, pipeline
 from akhbar.config import Settings
 from transforms.normalize import normalize_for_search
 
-CORPUS = Path("/work/shared/corpus/ant-v2.1-multisource.jsonl.gz")
+# The shared corpus sits beside the checkout (../shared/corpus); --corpus points elsewhere.
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "ant-v2.1-multisource.jsonl.gz"
 FALLBACK_WORDS = ["الحكومة", "وزير", "الصحة", "القاهرة", "مصر", "أعلن", "اليوم", "في", "من", "على", "إلى", "أن", "رئيس", "مجلس", "الوزراء", "المحافظة", "الشرطة", "الاقتصاد", "السوق", "الدولار", "النفط", "الانتخابات", "البرلمان", "المستشفى", "الجامعة", "الطلاب"]
 EXECUTEMANY_SQL = """
 INSERT INTO articles (url_key, url, canonical_url, source_key, raw_page_id, title, body, authors, tags, language,
@@ -201,6 +202,7 @@ def load_executemany(url: str, page_ids: list[int], arts: list[dict]) -> float:
 
 
 def main(argv=None) -> int:
+    global CORPUS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
@@ -208,7 +210,9 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--without-search-index", action="store_true",
                         help="drop the GIN index on search_vector first, to see the loading mechanism alone")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus (.jsonl.gz); default: %(default)s")
     args = parser.parse_args(argv)
+    CORPUS = args.corpus
 
     with db.scratch_database(args.server, "akhbar_bench", keep=args.keep) as url:
         if args.without_search_index:

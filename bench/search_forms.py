@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 from akhbar import db
 from transforms.normalize import normalize_for_search
 
-CORPUS = Path("/work/shared/corpus/ant-v2.1-multisource.jsonl.gz")
+# The shared corpus sits beside the checkout (../shared/corpus); --corpus points elsewhere.
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "ant-v2.1-multisource.jsonl.gz"
 KEEP = "\ue000"  # a private-use stand-in that the folding leaves alone
 
 
@@ -47,11 +48,14 @@ def pair_weight(keys, weights) -> int:
 
 
 def main(argv=None) -> int:
+    global CORPUS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--texts", type=int, default=4000)
     parser.add_argument("--words", type=int, default=40000)
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus (.jsonl.gz); default: %(default)s")
     args = parser.parse_args(argv)
+    CORPUS = args.corpus
     counts = word_counts(args.texts)
     words = [w for w, _ in counts.most_common(args.words)]
     weights = [counts[w] for w in words]

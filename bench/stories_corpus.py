@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/stories_corpus.py [--server postgresql://postgres@127.0.0.1:5432/postgres] [--show 15]
 
-The 31k articles of /work/shared/corpus/ant-v2.1-multisource.jsonl.gz (five outlets, 2018) are clustered
+The 31k articles of ../shared/corpus/ant-v2.1-multisource.jsonl.gz (beside the checkout; ``--corpus``) (five outlets, 2018) are clustered
 in memory with the same code and settings as the load step (the server is only used for the advisory lock
 in an empty scratch database). It prints the cluster size distribution, how many clusters span several
 outlets, how many hold two articles of one outlet (a sign of over-merging, or of an outlet repeating
@@ -30,7 +30,8 @@ from akhbar.config import Settings
 from akhbar.stories import Candidate, Clusterer
 from transforms.normalize import normalize_for_search
 
-CORPUS = Path("/work/shared/corpus/ant-v2.1-multisource.jsonl.gz")
+# The shared corpus sits beside the checkout (../shared/corpus); --corpus points elsewhere.
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "ant-v2.1-multisource.jsonl.gz"
 
 
 def parse_time(value: str) -> datetime | None:
@@ -44,10 +45,13 @@ def parse_time(value: str) -> datetime | None:
 
 
 def main(argv=None) -> int:
+    global CORPUS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--show", type=int, default=15)
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="the corpus (.jsonl.gz); default: %(default)s")
     args = parser.parse_args(argv)
+    CORPUS = args.corpus
 
     docs = []
     with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:

@@ -36,7 +36,7 @@ def build_source_dag(source):
     )
     def source_pipeline():
         @task(pool=airflow_tasks.pool_name(source.key),
-              execution_timeout=timedelta(seconds=_settings.crawl_timeout + 300))
+              execution_timeout=airflow_tasks.crawl_task_timeout(_settings))
         def crawl(**context) -> dict:
             return airflow_tasks.crawl(load_settings(), source.key, run_label=airflow_tasks.run_label(context))
 

@@ -123,12 +123,26 @@ class RawPagePipeline:
         if self.conn is None:
             return
         spider = self.crawler.spider
-        # A URL scheduled but never answered (the crawl was stopped) still gets an outcome.
         now = datetime.now(UTC)
+        started = self.crawler.stats.get_value("start_time")
+        elapsed = (now - started).total_seconds() if started is not None else None
+        budget = self.crawler.settings.getfloat("CLOSESPIDER_TIMEOUT")
+        # Closed by its time budget (CLOSESPIDER_TIMEOUT) rather than because it was done.
+        timed_out = bool(budget and elapsed is not None and elapsed + 0.5 >= budget)
+        # A URL scheduled but never answered still gets an outcome: deferred to the next run when the time
+        # budget ran out, a network error when the crawl was stopped otherwise.
+        if timed_out:
+            outcome, detail = "deferred", f"the crawl's time budget ({budget:g} s) ran out before it was fetched"
+        else:
+            outcome, detail = "network_error", "no response before the crawl stopped"
         for key, (url, via) in list(getattr(spider, "pending", {}).items()):
-            self._outcome(spider.source.key, key, url, "page", "network_error",
-                          "no response before the crawl stopped", None, via, None, spider.crawl_run_id, now)
-            spider.count_outcome("page", "network_error")
+            self._outcome(spider.source.key, key, url, "page", outcome, detail, None, via, None,
+                          spider.crawl_run_id, now)
+            spider.count_outcome("page", outcome)
+        for url, via, lastmod in spider.unread_sitemaps() if hasattr(spider, "unread_sitemaps") else []:
+            self._outcome(spider.source.key, url_key(url), url, "sitemap", outcome, detail.replace("fetched", "read"),
+                          None, via, lastmod, spider.crawl_run_id, now)
+            spider.count_outcome("sitemap", outcome)
         self.flush()
         for future in self.queued:
             self._check(future, wait=True)
@@ -139,7 +153,7 @@ class RawPagePipeline:
             if self.write_error:
                 stats["write_error"] = self.write_error
             stats.update(spider.run_counts())
-            started = self.crawler.stats.get_value("start_time")
+            stats["timed_out"] = timed_out
             if started is not None:
                 stats["elapsed_s"] = round((datetime.now(UTC) - started).total_seconds(), 3)
             with self.conn, self.conn.cursor() as cur:

@@ -34,6 +34,15 @@ os.environ.update(
 ADMIN_URL = os.environ.get("AKHBAR_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
+@pytest.fixture(autouse=True)
+def _no_airflow_task_context():
+    """A task run by ``dag.test()`` exports AIRFLOW_CTX_* into this process's environment and leaves them there;
+    akhbar reads them as "inside an Airflow task" (no embedded database), so they are cleared after each test."""
+    yield
+    for name in [n for n in os.environ if n.startswith("AIRFLOW_CTX_")]:
+        del os.environ[name]
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

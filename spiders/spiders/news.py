@@ -105,6 +105,9 @@ class NewsSpider(scrapy.Spider):
         self.seen: set[str] = set()  # URL keys discovered in this run (page and discovery documents)
         self.pending: dict[str, tuple[str, str]] = {}  # scheduled pages waiting for their outcome
         self.scheduled = 0
+        # Child sitemaps of sitemap indexes, fetched one at a time, newest first, while max_pages has room.
+        self.sitemap_queue: list[tuple[str, str, datetime | None]] = []
+        self.sitemap_reading: tuple[str, str, datetime | None] | None = None  # the child sitemap requested
         self.counts: Counter = Counter()
         self.not_article_links = 0
 
@@ -117,6 +120,11 @@ class NewsSpider(scrapy.Spider):
         crawler.settings.set(
             "CONCURRENT_REQUESTS_PER_DOMAIN", spider.source.concurrency_per_domain, priority="spider"
         )
+        # Requests handed to the downloader wait there for the per-domain delay, and all of them are still
+        # fetched when the time budget closes the crawl: a short queue keeps that close short (16 waiting
+        # requests at a 30 s AutoThrottle delay would outlast the close grace).
+        crawler.settings.set("CONCURRENT_REQUESTS", max(4, 2 * spider.source.concurrency_per_domain),
+                             priority="spider")
         if spider.source.download_timeout is not None:
             crawler.settings.set("DOWNLOAD_TIMEOUT", spider.source.download_timeout, priority="spider")
         if spider.source.download_maxsize is not None:
@@ -166,9 +174,9 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def _discovery_request(self, url: str, kind: str, via: str | None):
+    def _discovery_request(self, url: str, kind: str, via: str | None, child: bool = False):
         key = url_key(url)
-        if key in self.seen:
+        if key in self.seen and not child:
             return None
         self.seen.add(key)
         headers = {}
@@ -179,6 +187,7 @@ class NewsSpider(scrapy.Spider):
             headers["If-Modified-Since"] = modified
         return scrapy.Request(url, callback=self.parse_discovery, errback=self.discovery_failed, headers=headers,
                               dont_filter=True, meta={"akhbar_kind": kind, "akhbar_key": key, "akhbar_via": via,
+                                                      "akhbar_child": child,
                                                       "handle_httpstatus_list": [304, *ERROR_CODES]})
 
     def discovery_failed(self, failure):
@@ -187,8 +196,35 @@ class NewsSpider(scrapy.Spider):
         self.logger.warning("%s %s: %s (%s)", meta["akhbar_kind"], failure.request.url, outcome, detail)
         yield self._outcome(failure.request.url, meta["akhbar_key"], meta["akhbar_kind"], outcome, detail,
                             via=meta.get("akhbar_via"))
+        if meta.get("akhbar_child"):
+            yield from self._child_done()
 
     def parse_discovery(self, response):
+        yield from self._parse_discovery(response)
+        if response.meta.get("akhbar_child"):
+            yield from self._child_done()
+
+    def _child_done(self):
+        self.sitemap_reading = None
+        yield from self._next_child_sitemap()
+
+    def unread_sitemaps(self) -> list[tuple[str, str, datetime | None]]:
+        """Child sitemaps queued or requested but not read (when the crawl stops early)."""
+        return ([self.sitemap_reading] if self.sitemap_reading else []) + self.sitemap_queue
+
+    def _next_child_sitemap(self):
+        """Request the next child sitemap while max_pages has room; once it is full, defer the rest unread."""
+        while self.sitemap_queue and self.sitemap_reading is None:
+            url, via, lastmod = self.sitemap_queue.pop(0)
+            if self.scheduled >= self.source.max_pages:
+                yield self._outcome(url, url_key(url), "sitemap", "deferred",
+                                    f"max_pages={self.source.max_pages} reached before this sitemap was read",
+                                    via=via, lastmod=lastmod)
+                continue
+            self.sitemap_reading = (url, via, lastmod)
+            yield self._discovery_request(url, "sitemap", via=via, child=True)
+
+    def _parse_discovery(self, response):
         meta = response.meta
         kind, key, url = meta["akhbar_kind"], meta["akhbar_key"], response.request.url
         now = datetime.now(UTC)
@@ -219,21 +255,34 @@ class NewsSpider(scrapy.Spider):
         """Page entries of a urlset; for a sitemap index, requests for the child sitemaps that changed."""
         sitemap = sitemap_document(response.body, self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         if sitemap.type == "sitemapindex":
+            recent = self.started_at - timedelta(days=self.source.sitemap_recent_days)
+            children = []
             for entry in sitemap:
                 child = response.urljoin(entry["loc"])
+                key = url_key(child)
+                if key in self.seen:
+                    continue
+                self.seen.add(key)
                 lastmod = parse_time(entry.get("lastmod"))
                 checked = self.validators.get(child, (None, None, None))[2]
                 if self.incremental and lastmod and checked and lastmod <= checked:
-                    key = url_key(child)
-                    if key not in self.seen:
-                        self.seen.add(key)
-                        yield self._outcome(child, key, "sitemap", "not_modified",
-                                            f"lastmod {lastmod.isoformat()} not after the last check",
-                                            via=response.url, lastmod=lastmod)
+                    yield self._outcome(child, key, "sitemap", "not_modified",
+                                        f"lastmod {lastmod.isoformat()} not after the last check",
+                                        via=response.url, lastmod=lastmod)
                     continue
-                request = self._discovery_request(child, "sitemap", via=response.url)
-                if request is not None:
-                    yield request
+                if self.incremental and lastmod and lastmod < recent:
+                    # Every entry of it would be deferred as too old: an incremental run does not read it.
+                    yield self._outcome(child, key, "sitemap", "deferred",
+                                        f"lastmod older than {self.source.sitemap_recent_days} days on an "
+                                        "incremental run", via=response.url, lastmod=lastmod)
+                    continue
+                children.append((child, response.url, lastmod))
+            # Newest first (undated children after the dated ones, in the index's order), so that max_pages
+            # takes the freshest articles and a big index is not read whole on every run.
+            oldest = datetime.min.replace(tzinfo=UTC)
+            children.sort(key=lambda c: c[2] or oldest, reverse=True)
+            self.sitemap_queue = sorted(self.sitemap_queue + children, key=lambda c: c[2] or oldest, reverse=True)
+            yield from self._next_child_sitemap()
             return []
         entries = []
         for entry in sitemap:
@@ -280,7 +329,10 @@ class NewsSpider(scrapy.Spider):
                 continue
             self.scheduled += 1
             self.pending[key] = (url, via)
-            yield scrapy.Request(url, callback=self.store_page, errback=self.page_failed, dont_filter=True, meta={
+            # Pages are fetched in the order they were scheduled (newest first): Scrapy's own queue is LIFO, which
+            # under a time budget would spend it on the oldest child sitemap's pages.
+            yield scrapy.Request(url, callback=self.store_page, errback=self.page_failed, dont_filter=True,
+                                 priority=-self.scheduled, meta={
                 "akhbar_url": url, "akhbar_key": key, "akhbar_via": via, "akhbar_lastmod": lastmod,
                 "akhbar_revision": stored_at is not None, "handle_httpstatus_list": ERROR_CODES})
 
