@@ -77,12 +77,87 @@ def cmd_extract(args, settings) -> int:
 
 
 def cmd_run(args, settings) -> int:
-    from akhbar import db, pipeline
+    from akhbar import db
+    from akhbar.progress import progress
 
     db.migrate(db.database_url(settings))
-    summary = pipeline.run_source(settings, args.source)
+    with progress() as reporter:
+        summary = run_with_progress(settings, args.source, reporter)
     print("\n".join(summary.lines()))
     return 0
+
+
+def _while_polling(work, poll, interval: float = 1.0):
+    """Run ``work()`` in a thread and call ``poll()`` every ``interval`` seconds until it returns (or raises)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(work)
+        while True:
+            try:
+                return future.result(timeout=interval)
+            except TimeoutError:
+                try:
+                    poll()
+                except Exception as exc:  # noqa: BLE001 progress is a courtesy: a failed poll must not stop the work
+                    logging.getLogger(__name__).info("progress poll failed: %s", exc)
+
+
+def _count(settings, name: str, params: dict):
+    from akhbar import db
+
+    with db.transaction(db.database_url(settings)) as cur:
+        cur.execute(db.query(name), params)
+        return cur.fetchone()
+
+
+def run_with_progress(settings, source_key: str, reporter):
+    """``pipeline.run_source`` step by step, with the pages crawled and parsed shown as they go."""
+    from akhbar import pipeline
+
+    run_id = pipeline.start_run(settings, source_key)
+    with reporter.task(f"{source_key}: crawl, pages") as task:
+        def poll_crawl():
+            new, seen = _count(settings, "raw_pages_seen_in_run", {"run_id": run_id})
+            task.set(done=seen, new=new)
+
+        counts = _while_polling(lambda: pipeline.crawl(settings, run_id), poll_crawl)
+        task.set(done=counts["pages_fetched"], new=counts["pages_new"])
+    (pending,) = _count(settings, "pending_page_count", {"source_key": source_key})
+    with reporter.task(f"{source_key}: parse, pages", pending) as task:
+        def poll_parse():
+            (left,) = _count(settings, "pending_page_count", {"source_key": source_key})
+            task.set(done=max(pending - left, 0))
+
+        counts = _while_polling(lambda: pipeline.parse(settings, run_id), poll_parse)
+        task.set(done=pending, quarantined=counts["parse_quarantined"])
+    with reporter.task(f"{source_key}: quality gate, pages") as task:
+        counts = pipeline.validate(settings, run_id)
+        task.set(done=counts["validated"], quarantined=counts["invalid"] + counts["held_by_source_gate"])
+    with reporter.task(f"{source_key}: load, articles") as task:
+        counts = pipeline.load(settings, run_id)
+        task.set(done=counts["articles_loaded"], new=counts["articles_new"])
+    return pipeline.summarize(settings, run_id)
+
+
+def reparse_with_progress(settings, run_label: str, reporter) -> dict:
+    """``maintenance.reparse_outdated``, with the pages the current extractor has parsed again shown as they go."""
+    import transforms
+    from akhbar import db, maintenance
+
+    def outdated() -> int:
+        with db.transaction(db.database_url(settings)) as cur:
+            cur.execute(db.query("reparse_progress"))
+            rows = cur.fetchall()
+        return sum(n for version, n in rows if maintenance.is_older(version, transforms.EXTRACTOR_VERSION))
+
+    total = outdated()
+    with reporter.task("re-parse, pages", total) as task:
+        result = _while_polling(lambda: maintenance.reparse_outdated(settings, run_label=run_label),
+                                lambda: task.set(done=max(total - outdated(), 0)))
+        task.set(done=max(total - outdated(), 0),
+                 articles_loaded=sum(c.get("articles_loaded", 0) for c in result.values()))
+    return result
 
 
 def cmd_demo(args, settings) -> int:
@@ -158,7 +233,10 @@ def cmd_maintenance(args, settings) -> int:
 
     db.migrate(db.database_url(settings))
     if args.task == "reparse":
-        result = maintenance.reparse_outdated(settings, run_label=datetime.now(UTC).strftime("cli-%Y%m%dT%H%M%S"))
+        from akhbar.progress import progress
+
+        with progress() as reporter:
+            result = reparse_with_progress(settings, datetime.now(UTC).strftime("cli-%Y%m%dT%H%M%S"), reporter)
         if not result:
             print("every stored page was parsed by the current extractor; nothing to re-parse")
         for source_key, counts in result.items():
@@ -186,19 +264,99 @@ def cmd_maintenance(args, settings) -> int:
     return 0
 
 
+def _parse_day(text: str | None):
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def cmd_search(args, settings) -> int:
     from akhbar import search
 
-    hits = search.search(settings, args.query, args.limit)
+    terminal = sys.stdout.isatty()
+    marks = ("\x02", "\x03") if terminal else (search.MARK_START, search.MARK_STOP)
+    hits = search.search(settings, args.query, args.limit, source=args.source, date_from=args.date_from,
+                         date_to=args.date_to, story=args.story, mark_start=marks[0], mark_stop=marks[1])
     if not hits:
         print("no articles match", file=sys.stderr)
         return 1
+    if terminal:
+        print_hits_rich(hits)
+        return 0
     for hit in hits:
         when = hit.published_at.isoformat() if hit.published_at else "?"
         print(f"{hit.rank:.3f}  {when}  [{hit.source_key}]  {hit.title}")
         print(f"       {unquote(hit.url)}")
         print(f"       {' '.join(hit.snippet.split())}")
     return 0
+
+
+def snippet_text(snippet: str, start: str = "\x02", stop: str = "\x03"):
+    """A rich Text of a snippet whose matched phrases lie between ``start`` and ``stop``: those in bold."""
+    from rich.text import Text
+
+    text = Text()
+    bold = False
+    for piece in snippet.replace(start, "\0" + start + "\0").replace(stop, "\0" + stop + "\0").split("\0"):
+        if piece == start:
+            bold = True
+        elif piece == stop:
+            bold = False
+        elif piece:
+            text.append(piece, style="bold" if bold else None)
+    return text
+
+
+def print_hits_rich(hits, console=None) -> None:
+    """Each hit as its title, time, source, URL and the snippet with the matches in bold."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = console or Console()
+    for hit in hits:
+        when = hit.published_at.strftime("%Y-%m-%d %H:%M %Z") if hit.published_at else "?"
+        head = Text()
+        head.append(hit.title, style="bold cyan")
+        head.append(f"  {when}  ", style="dim")
+        head.append(hit.source_key, style="magenta")
+        console.print(head)
+        console.print(Text(unquote(hit.url), style="dim underline"))
+        console.print(snippet_text(" ".join(hit.snippet.split())))
+        console.print()
+
+
+def cmd_export(args, settings) -> int:
+    from akhbar import archive
+
+    fmt = args.format or (archive.format_of(Path(args.output)) if args.output else "jsonl")
+    path = Path(args.output) if args.output and args.output != "-" else None
+    n = archive.export(settings, fmt, path, source=args.source, date_from=args.date_from, date_to=args.date_to)
+    print(f"{n} article(s) written" + (f" to {path}" if path else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_import(args, settings) -> int:
+    from akhbar import archive, db
+    from akhbar.progress import progress
+
+    db.migrate(db.database_url(settings))
+    with progress() as reporter:
+        result = archive.import_file(settings, Path(args.path), args.source, match_source=args.match_source,
+                                     reporter=reporter)
+    print("\n".join(result.lines()))
+    return 0
+
+
+def _add_filters(parser) -> None:
+    parser.add_argument("--source", help="only articles of this source")
+    parser.add_argument("--from", dest="date_from", type=_parse_day, help="published on or after this UTC day "
+                                                                          "(YYYY-MM-DD)")
+    parser.add_argument("--to", dest="date_to", type=_parse_day, help="published on or before this UTC day")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -245,7 +403,24 @@ def build_parser() -> argparse.ArgumentParser:
     p_search = sub.add_parser("search", help="full-text search of the loaded articles (Arabic, ranked)")
     p_search.add_argument("query", help='words, "a phrase", OR, -excluded')
     p_search.add_argument("-n", "--limit", type=int, default=10)
+    _add_filters(p_search)
+    p_search.add_argument("--story", type=int, help="only articles of this story id")
     p_search.set_defaults(func=cmd_search)
+
+    p_export = sub.add_parser("export", help="write articles as JSON lines, CSV or Parquet")
+    p_export.add_argument("-o", "--output", help="the file (.jsonl, .jsonl.gz, .csv, .csv.gz, .parquet); "
+                                                 "default: JSON lines on stdout")
+    p_export.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="default: from the file name")
+    _add_filters(p_export)
+    p_export.set_defaults(func=cmd_export)
+
+    p_import = sub.add_parser("import", help="load already-extracted articles (akhbar's export, or the corpus "
+                                             "format) through the quality gate, stories and load")
+    p_import.add_argument("path", help="FILE.jsonl[.gz] (also .csv[.gz] and .parquet of akhbar's export)")
+    p_import.add_argument("--source", required=True, help="the registry source the articles belong to")
+    p_import.add_argument("--match-source", help="only records whose `source` field is this (corpus files mix "
+                                                 "outlets); the others are skipped and counted")
+    p_import.set_defaults(func=cmd_import)
 
     p_demo = sub.add_parser("demo", help="the whole job on the offline demo mirror")
     p_demo.set_defaults(func=cmd_demo)
@@ -253,6 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from akhbar.archive import ImportFormatError
     from akhbar.db import DatabaseUnavailable
     from akhbar.pipeline import CrawlFailed
     from akhbar.quality import QualityGateFailed
@@ -272,7 +448,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args, settings)
     except (DatabaseUnavailable, RegistryError, CrawlFailed, DemoPortBusy, FileNotFoundError,
-            QualityGateFailed) as exc:
+            QualityGateFailed, ImportFormatError) as exc:
         print(f"akhbar: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
