@@ -2,7 +2,6 @@
 DROP FUNCTION search_articles(text, integer, text, date, date, bigint, text, text);
 DROP FUNCTION akhbar_snippet(text, text, tsquery, text, text, text, integer);
 DROP FUNCTION akhbar_snippet_fragment(text[], text[], boolean[], text[], integer, integer, text, text);
-DROP FUNCTION akhbar_mark_word(text, text, text, boolean, boolean);
 DROP FUNCTION search_candidates();
 
 CREATE FUNCTION search_articles(query text, lim integer DEFAULT 20)
