@@ -330,6 +330,52 @@ def print_hits_rich(hits, console=None) -> None:
         console.print()
 
 
+STATUS_COLUMNS = ("source", "last run", "state", "articles 24 h", "quarantined 24 h", "top reason",
+                  "newest article", "last success")
+
+
+def status_rows(settings, now=None) -> list[tuple]:
+    """One row per registry source (sources without data too): see STATUS_COLUMNS. Built on what the
+    database holds today; the health verdict of each run is not part of it yet."""
+    from akhbar import db
+    from akhbar.sources import load_registry
+
+    now = now or datetime.now(UTC)
+    with db.transaction(db.database_url(settings)) as cur:
+        cur.execute(db.query("source_status"), {"now": now})
+        stored = {row[0]: row for row in cur.fetchall()}
+
+    def when(value):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+    rows = []
+    for key in load_registry(settings):
+        (_key, run_id, state, started, _finished, _error, articles, quarantined, reason, newest,
+         last_ok) = stored.get(key, (key, None, None, None, None, None, 0, 0, None, None, None))
+        rows.append((key, when(started) + (f" (#{run_id})" if run_id else ""), state or "never run", articles,
+                     quarantined, reason or "-", when(newest), when(last_ok)))
+    return rows
+
+
+def cmd_status(args, settings) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = status_rows(settings)
+    if args.json:
+        print(json.dumps([dict(zip(STATUS_COLUMNS, r, strict=True)) for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    colours = {"loaded": "green", "failed": "red", "never run": "dim"}
+    table = Table(title="akhbar sources (times in UTC)")
+    for name in STATUS_COLUMNS:
+        table.add_column(name, justify="right" if "24 h" in name else "left")
+    for row in rows:
+        style = colours.get(row[2], "yellow")
+        table.add_row(row[0], row[1], f"[{style}]{row[2]}[/{style}]", *(str(v) for v in row[3:]))
+    Console().print(table)
+    return 0
+
+
 def cmd_export(args, settings) -> int:
     from akhbar import archive
 
@@ -406,6 +452,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(p_search)
     p_search.add_argument("--story", type=int, help="only articles of this story id")
     p_search.set_defaults(func=cmd_search)
+
+    p_status = sub.add_parser("status", help="the sources table: last run, articles and quarantine in 24 h")
+    p_status.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+    p_status.set_defaults(func=cmd_status)
 
     p_export = sub.add_parser("export", help="write articles as JSON lines, CSV or Parquet")
     p_export.add_argument("-o", "--output", help="the file (.jsonl, .jsonl.gz, .csv, .csv.gz, .parquet); "
