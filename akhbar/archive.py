@@ -321,7 +321,15 @@ class ImportResult:
         return out
 
 
-def _stage_chunk(settings: Settings, run_id: int, source_key: str, path: Path, chunk: list[dict]) -> int:
+def record_digest(record: dict) -> str:
+    """The identity of an imported record: the hash of the record as read (not of the article made from it,
+    which carries the import time when the record has no fetch time of its own)."""
+    canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(("akhbar-import\n" + canonical).encode()).hexdigest()
+
+
+def _stage_chunk(settings: Settings, run_id: int, source_key: str, path: Path,
+                 chunk: list[tuple[str, dict]]) -> int:
     """Give each article of the chunk a body-less raw page and stage it for the gate, in one transaction.
     Returns how many records repeated one already in the chunk (skipped)."""
     from akhbar import pipeline
@@ -329,9 +337,8 @@ def _stage_chunk(settings: Settings, run_id: int, source_key: str, path: Path, c
 
     url = db.database_url(settings)
     rows, staged = [], {}
-    for article in chunk:
+    for digest, article in chunk:
         payload = json.dumps(article, ensure_ascii=False, sort_keys=True)
-        digest = hashlib.sha256(("akhbar-import\n" + payload).encode()).hexdigest()
         if digest in staged:  # the same record twice: one page
             continue
         key = url_key(article["canonical_url"] or article["url"])
@@ -383,27 +390,27 @@ def import_file(settings: Settings, path: Path, source_key: str, *, match_source
                                 run_label or "import:" + imported_at.strftime("%Y%m%dT%H%M%S.%f"))
     result = ImportResult(run_id)
 
-    def process(chunk: list[dict]) -> None:
+    def process(chunk: list[tuple[str, dict]]) -> None:
         result.counts["skipped_duplicates"] = (result.counts.get("skipped_duplicates", 0)
                                                + _stage_chunk(settings, run_id, source.key, path, chunk))
         result.add(pipeline.validate(settings, run_id))
         result.add(pipeline.load(settings, run_id))
 
-    def records_of_source() -> Iterator[dict]:
+    def records_of_source() -> Iterator[tuple[str, dict]]:
         for _n, record in read_records(path):
             result.records += 1
             if match_source is not None and (record.get("source") or "") != match_source:
                 result.skipped_other_source += 1
                 continue
-            yield article_from_record(record, source.key, imported_at)
+            yield record_digest(record), article_from_record(record, source.key, imported_at)
 
     task_cm = reporter.task(f"import {path.name} -> {source.key}", total) if reporter else None
     task = task_cm.__enter__() if task_cm else None
     try:
-        chunk: list[dict] = []
+        chunk: list[tuple[str, dict]] = []
         seen = 0
-        for article in records_of_source():
-            chunk.append(article)
+        for item in records_of_source():
+            chunk.append(item)
             if len(chunk) >= chunk_size:
                 process(chunk)
                 chunk = []

@@ -208,6 +208,13 @@ def test_the_corpus_format_is_backfilled_through_gate_stories_and_load(clean_db,
     # searchable right away
     word = next(iter(loaded.values())).split()[0]
     assert query("SELECT count(*) > 0 FROM search_articles(%s, 5)", (word,)) == [(True,)]
+    # a day later, the same file again: the same raw pages, the same articles (fetched_at stays the first import's)
+    before = rows(clean_db)
+    again = archive.import_file(settings, path, "alarabiya", match_source="alarabia",
+                                now=imported_at + timedelta(days=1))
+    assert again.counts["validated"] == len(ours)
+    assert rows(clean_db) == before
+    assert query("SELECT count(*) FROM raw_pages") == [(len(ours),)]
 
 
 def test_a_bad_file_is_refused_before_anything_is_written(staged_settings, tmp_path, query):
