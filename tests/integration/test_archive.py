@@ -20,15 +20,15 @@ CORPUS = Path("/work/shared/corpus/ant-v2.1-multisource.jsonl.gz")
 FILLER = " وتتابع الجهات المختصة تطورات الموقف أولا بأول وتصدر بيانات دورية للرأي العام حول ما يستجد من أحداث."
 # Every column the export carries, with values that a lossy format would change: lists, images with and without
 # a caption, a modification time, a dateline and an agency, text with a tab, quotes and line breaks.
-RICH = dict(
-    title="وزير النقل: \"القطار السريع\" يبدأ العمل\tالعام المقبل",
-    body="القاهرة (أ ش أ) - أعلن وزير النقل أن القطار السريع يبدأ العمل العام المقبل.\n\nوقال الوزير إن «المرحلة الأولى» تكتمل قريبا." + FILLER * 3,
-    authors=["أحمد علي", "سارة محمود"], section="اقتصاد", tags=["النقل", "القطارات"],
-    images=[{"url": "https://www.youm7.example/img/1.jpg", "caption": "القطار"},
+RICH = {
+    "title": "وزير النقل: \"القطار السريع\" يبدأ العمل\tالعام المقبل",
+    "body": "القاهرة (أ ش أ) - أعلن وزير النقل أن القطار السريع يبدأ العمل العام المقبل.\n\nوقال الوزير إن «المرحلة الأولى» تكتمل قريبا." + FILLER * 3,
+    "authors": ["أحمد علي", "سارة محمود"], "section": "اقتصاد", "tags": ["النقل", "القطارات"],
+    "images": [{"url": "https://www.youm7.example/img/1.jpg", "caption": "القطار"},
             {"url": "https://www.youm7.example/img/2.jpg", "caption": None}],
-    agency="أ ش أ", dateline="القاهرة", published_raw="2026-01-08T08:00:00+02:00",
-    modified_at="2026-01-08T09:30:00+02:00", modified_raw="2026-01-08T09:30:00+02:00",
-)
+    "agency": "أ ش أ", "dateline": "القاهرة", "published_raw": "2026-01-08T08:00:00+02:00",
+    "modified_at": "2026-01-08T09:30:00+02:00", "modified_raw": "2026-01-08T09:30:00+02:00",
+}
 # What "the same rows" means: every column the article had, except its database ids and load times.
 ROW_SQL = """
 SELECT url_key, url, canonical_url, source_key, title, body, authors, section, tags, language, images,
