@@ -381,6 +381,9 @@ def cmd_export(args, settings) -> int:
 
     fmt = args.format or (archive.format_of(Path(args.output)) if args.output else "jsonl")
     path = Path(args.output) if args.output and args.output != "-" else None
+    if fmt == "parquet" and path is None:
+        print("akhbar: Parquet needs an output file: -o FILE.parquet", file=sys.stderr)
+        return 2
     n = archive.export(settings, fmt, path, source=args.source, date_from=args.date_from, date_to=args.date_to)
     print(f"{n} article(s) written" + (f" to {path}" if path else ""), file=sys.stderr)
     return 0

@@ -257,3 +257,9 @@ def test_cli_export_and_import_with_plain_progress_lines(stored, empty_settings,
     assert "import all.jsonl.gz -> youm7: 3/3" in captured.err and "done" in captured.err
     assert "\x1b[" not in captured.err and "━" not in captured.err
     assert cli.main(["import", str(tmp_path / "missing.jsonl"), "--source", "youm7"]) == 2
+    assert cli.main(["export", "--format", "parquet"]) == 2
+    assert "Parquet needs an output file" in capsys.readouterr().err
+    # JSON lines on stdout by default
+    assert cli.main(["export", "--source", "youm7"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3 and {json.loads(line)["source"] for line in out} == {"youm7"}
