@@ -75,6 +75,17 @@ def test_a_body_that_folds_into_more_words_is_aligned_word_by_word(staged_settin
     assert "«كأس العالم»" in text and text.count("«") == 1
 
 
+def test_words_the_stemmer_rewrites_are_marked(staged_settings):
+    # the stemmer turns ئ into ي, ؤ into و, يست into است and lower-cases Latin: the snippet still finds the words
+    body = ("التقى الرئيس المسؤولين على شاطئ البحر، وقال إنهم يستحقون الدعم كما نقلت Reuters عن 50% منهم."
+            + FILLER * 2)
+    load(staged_settings, "youm7", [article("youm7", "stems", title="لقاء على الشاطئ", body=body)])
+    assert snippet(staged_settings, "رئيس مسؤول").startswith("التقى «الرئيس المسؤولين» على شاطئ")
+    assert "«يستحقون»" in snippet(staged_settings, "استحق")
+    assert "نقلت «Reuters» عن" in snippet(staged_settings, "reuters")
+    assert "«الرئيس المسؤولين على شاطئ» البحر" in snippet(staged_settings, "الرئيس المسؤولين على شاطئ")
+
+
 @pytest.fixture
 def spread(staged_settings):
     """The same news in three sources on three days; the masrawy and ahram copies share a story."""
