@@ -165,7 +165,7 @@ RETURNS TABLE (article_id bigint, published_at timestamptz, source_key text, tit
                story_id bigint, rank real, snippet text)
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 -- A plan for each query: a cached generic plan cannot know how many articles a query matches, and one that
--- suits a rare word reads every match of a common one (p95 214 ms instead of 64 ms in bench/load.py).
+-- suits a rare word reads every match of a common one (p95 214 ms instead of 64 ms over bench/load.py's articles).
 SET search_path = public, pg_temp SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     -- A variable, not a subquery: the planner then sees the real query and estimates how many articles match.
