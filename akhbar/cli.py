@@ -77,12 +77,94 @@ def cmd_extract(args, settings) -> int:
 
 
 def cmd_run(args, settings) -> int:
-    from akhbar import db, pipeline
+    from akhbar import db
+    from akhbar.progress import progress
 
     db.migrate(db.database_url(settings))
-    summary = pipeline.run_source(settings, args.source)
+    with progress() as reporter:
+        summary = run_with_progress(settings, args.source, reporter)
     print("\n".join(summary.lines()))
     return 0
+
+
+def _while_polling(work, poll, interval: float = 1.0):
+    """Run ``work()`` in a thread and call ``poll()`` every ``interval`` seconds until it returns (or raises)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(work)
+        while True:
+            try:
+                return future.result(timeout=interval)
+            except TimeoutError:
+                try:
+                    poll()
+                except Exception as exc:  # noqa: BLE001 progress is a courtesy: a failed poll must not stop the work
+                    logging.getLogger(__name__).info("progress poll failed: %s", exc)
+
+
+def _count(settings, name: str, params: dict):
+    from akhbar import db
+
+    with db.transaction(db.database_url(settings)) as cur:
+        cur.execute(db.query(name), params)
+        return cur.fetchone()
+
+
+def run_with_progress(settings, source_key: str, reporter):
+    """``pipeline.run_source`` (its lease, health verdict and one-line database-loss error included), with
+    the pages crawled and parsed shown as they go."""
+    from akhbar import pipeline
+
+    def step(name: str, run_id: int, work):
+        if name == "crawl":
+            with reporter.task(f"{source_key}: crawl, pages") as task:
+                def poll_crawl():
+                    new, seen = _count(settings, "raw_pages_seen_in_run", {"run_id": run_id})
+                    task.set(done=seen, new=new)
+
+                counts = _while_polling(work, poll_crawl)
+                task.set(done=counts["pages_fetched"], new=counts["pages_new"])
+        elif name == "parse":
+            (pending,) = _count(settings, "pending_page_count", {"source_key": source_key})
+            with reporter.task(f"{source_key}: parse, pages", pending) as task:
+                def poll_parse():
+                    (left,) = _count(settings, "pending_page_count", {"source_key": source_key})
+                    task.set(done=max(pending - left, 0))
+
+                counts = _while_polling(work, poll_parse)
+                task.set(done=pending, quarantined=counts["parse_quarantined"])
+        elif name == "validate":
+            with reporter.task(f"{source_key}: quality gate, pages") as task:
+                counts = work()
+                task.set(done=counts["validated"], quarantined=counts["invalid"] + counts["held_by_source_gate"])
+        else:
+            with reporter.task(f"{source_key}: load, articles") as task:
+                counts = work()
+                task.set(done=counts["articles_loaded"], new=counts["articles_new"])
+        return counts
+
+    return pipeline.run_source(settings, source_key, step_runner=step)
+
+
+def reparse_with_progress(settings, run_label: str, reporter) -> dict:
+    """``maintenance.reparse_outdated``, with the pages the current extractor has parsed again shown as they go."""
+    import transforms
+    from akhbar import db, maintenance
+
+    def outdated() -> int:
+        with db.transaction(db.database_url(settings)) as cur:
+            cur.execute(db.query("reparse_progress"))
+            rows = cur.fetchall()
+        return sum(n for version, n in rows if maintenance.is_older(version, transforms.EXTRACTOR_VERSION))
+
+    total = outdated()
+    with reporter.task("re-parse, pages", total) as task:
+        result = _while_polling(lambda: maintenance.reparse_outdated(settings, run_label=run_label),
+                                lambda: task.set(done=max(total - outdated(), 0)))
+        task.set(done=max(total - outdated(), 0),
+                 articles_loaded=sum(c.get("articles_loaded", 0) for c in result.values()))
+    return result
 
 
 def cmd_demo(args, settings) -> int:
@@ -158,7 +240,10 @@ def cmd_maintenance(args, settings) -> int:
 
     db.migrate(db.database_url(settings))
     if args.task == "reparse":
-        result = maintenance.reparse_outdated(settings, run_label=datetime.now(UTC).strftime("cli-%Y%m%dT%H%M%S"))
+        from akhbar.progress import progress
+
+        with progress() as reporter:
+            result = reparse_with_progress(settings, datetime.now(UTC).strftime("cli-%Y%m%dT%H%M%S"), reporter)
         if not result:
             print("every stored page was parsed by the current extractor; nothing to re-parse")
         for source_key, counts in result.items():
@@ -209,19 +294,148 @@ def cmd_airflow(args, settings) -> int:
     return 1 if bag.import_errors or not bag.dags else 0
 
 
+def _parse_day(text: str | None):
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def cmd_search(args, settings) -> int:
     from akhbar import search
 
-    hits = search.search(settings, args.query, args.limit)
+    terminal = sys.stdout.isatty()
+    marks = ("\x02", "\x03") if terminal else (search.MARK_START, search.MARK_STOP)
+    hits = search.search(settings, args.query, args.limit, source=args.source, date_from=args.date_from,
+                         date_to=args.date_to, story=args.story, mark_start=marks[0], mark_stop=marks[1])
     if not hits:
         print("no articles match", file=sys.stderr)
         return 1
+    if terminal:
+        print_hits_rich(hits)
+        return 0
     for hit in hits:
         when = hit.published_at.isoformat() if hit.published_at else "?"
         print(f"{hit.rank:.3f}  {when}  [{hit.source_key}]  {hit.title}")
         print(f"       {unquote(hit.url)}")
         print(f"       {' '.join(hit.snippet.split())}")
     return 0
+
+
+def snippet_text(snippet: str, start: str = "\x02", stop: str = "\x03"):
+    """A rich Text of a snippet whose matched phrases lie between ``start`` and ``stop``: those in bold."""
+    from rich.text import Text
+
+    text = Text()
+    bold = False
+    for piece in snippet.replace(start, "\0" + start + "\0").replace(stop, "\0" + stop + "\0").split("\0"):
+        if piece == start:
+            bold = True
+        elif piece == stop:
+            bold = False
+        elif piece:
+            text.append(piece, style="bold" if bold else None)
+    return text
+
+
+def print_hits_rich(hits, console=None) -> None:
+    """Each hit as its title, time, source, URL and the snippet with the matches in bold."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = console or Console()
+    for hit in hits:
+        when = hit.published_at.strftime("%Y-%m-%d %H:%M %Z") if hit.published_at else "?"
+        head = Text()
+        head.append(hit.title, style="bold cyan")
+        head.append(f"  {when}  ", style="dim")
+        head.append(hit.source_key, style="magenta")
+        console.print(head)
+        console.print(Text(unquote(hit.url), style="dim underline"))
+        console.print(snippet_text(" ".join(hit.snippet.split())))
+        console.print()
+
+
+STATUS_COLUMNS = ("source", "last run", "state", "articles 24 h", "quarantined 24 h", "top reason",
+                  "newest article", "last success")
+
+
+def status_rows(settings, now=None) -> list[tuple]:
+    """One row per registry source (sources without data too): see STATUS_COLUMNS. Built on what the
+    database holds today; the health verdict of each run is not part of it yet."""
+    from akhbar import db
+    from akhbar.sources import load_registry
+
+    now = now or datetime.now(UTC)
+    with db.transaction(db.database_url(settings)) as cur:
+        cur.execute(db.query("source_status"), {"now": now})
+        stored = {row[0]: row for row in cur.fetchall()}
+
+    def when(value):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else "-"
+
+    rows = []
+    for key in load_registry(settings):
+        (_key, run_id, state, started, _finished, _error, articles, quarantined, reason, newest,
+         last_ok) = stored.get(key, (key, None, None, None, None, None, 0, 0, None, None, None))
+        rows.append((key, when(started) + (f" (#{run_id})" if run_id else ""), state or "never run", articles,
+                     quarantined, reason or "-", when(newest), when(last_ok)))
+    return rows
+
+
+def cmd_status(args, settings) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    rows = status_rows(settings)
+    if args.json:
+        print(json.dumps([dict(zip(STATUS_COLUMNS, r, strict=True)) for r in rows], ensure_ascii=False, indent=2))
+        return 0
+    colours = {"loaded": "green", "failed": "red", "never run": "dim"}
+    table = Table(title="akhbar sources (times in UTC)")
+    for name in STATUS_COLUMNS:
+        table.add_column(name, justify="right" if "24 h" in name else "left")
+    for row in rows:
+        style = colours.get(row[2], "yellow")
+        table.add_row(row[0], row[1], f"[{style}]{row[2]}[/{style}]", *(str(v) for v in row[3:]))
+    Console().print(table)
+    return 0
+
+
+def cmd_export(args, settings) -> int:
+    from akhbar import archive
+
+    fmt = args.format or (archive.format_of(Path(args.output)) if args.output else "jsonl")
+    path = Path(args.output) if args.output and args.output != "-" else None
+    if fmt == "parquet" and path is None:
+        print("akhbar: Parquet needs an output file: -o FILE.parquet", file=sys.stderr)
+        return 2
+    n = archive.export(settings, fmt, path, source=args.source, date_from=args.date_from, date_to=args.date_to)
+    print(f"{n} article(s) written" + (f" to {path}" if path else ""), file=sys.stderr)
+    return 0
+
+
+def cmd_import(args, settings) -> int:
+    from akhbar import archive, db
+    from akhbar.progress import progress
+
+    db.migrate(db.database_url(settings))
+    with progress() as reporter:
+        result = archive.import_file(settings, Path(args.path), args.source, match_source=args.match_source,
+                                     reporter=reporter)
+    print("\n".join(result.lines()))
+    return 0
+
+
+def _add_filters(parser) -> None:
+    parser.add_argument("--source", help="only articles of this source")
+    parser.add_argument("--from", dest="date_from", type=_parse_day, help="published on or after this UTC day "
+                                                                          "(YYYY-MM-DD)")
+    parser.add_argument("--to", dest="date_to", type=_parse_day, help="published on or before this UTC day")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -268,6 +482,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_search = sub.add_parser("search", help="full-text search of the loaded articles (Arabic, ranked)")
     p_search.add_argument("query", help='words, "a phrase", OR, -excluded')
     p_search.add_argument("-n", "--limit", type=int, default=10)
+    _add_filters(p_search)
+    p_search.add_argument("--story", type=int, help="only articles of this story id")
     p_search.set_defaults(func=cmd_search)
 
     p_air = sub.add_parser("airflow", help="Airflow deployment: the crawl pools, and a check that the DAGs import")
@@ -278,12 +494,33 @@ def build_parser() -> argparse.ArgumentParser:
     p_check_dags.add_argument("--dags-folder", type=Path)
     p_air.set_defaults(func=cmd_airflow)
 
+
+    p_status = sub.add_parser("status", help="the sources table: last run, articles and quarantine in 24 h")
+    p_status.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+    p_status.set_defaults(func=cmd_status)
+
+    p_export = sub.add_parser("export", help="write articles as JSON lines, CSV or Parquet")
+    p_export.add_argument("-o", "--output", help="the file (.jsonl, .jsonl.gz, .csv, .csv.gz, .parquet); "
+                                                 "default: JSON lines on stdout")
+    p_export.add_argument("--format", choices=["jsonl", "csv", "parquet"], help="default: from the file name")
+    _add_filters(p_export)
+    p_export.set_defaults(func=cmd_export)
+
+    p_import = sub.add_parser("import", help="load already-extracted articles (akhbar's export, or the corpus "
+                                             "format) through the quality gate, stories and load")
+    p_import.add_argument("path", help="FILE.jsonl[.gz] (also .csv[.gz] and .parquet of akhbar's export)")
+    p_import.add_argument("--source", required=True, help="the registry source the articles belong to")
+    p_import.add_argument("--match-source", help="only records whose `source` field is this (corpus files mix "
+                                                 "outlets); the others are skipped and counted")
+    p_import.set_defaults(func=cmd_import)
+
     p_demo = sub.add_parser("demo", help="the whole job on the offline demo mirror")
     p_demo.set_defaults(func=cmd_demo)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from akhbar.archive import ImportFormatError
     from akhbar.db import DatabaseUnavailable
     from akhbar.pipeline import CrawlFailed, StepInterrupted
     from akhbar.pipeline.lifecycle import RunBusy
@@ -304,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args, settings)
     except (DatabaseUnavailable, RegistryError, CrawlFailed, DemoPortBusy, FileNotFoundError,
-            QualityGateFailed, StepInterrupted, RunBusy) as exc:
+            QualityGateFailed, StepInterrupted, RunBusy, ImportFormatError) as exc:
         print(f"akhbar: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

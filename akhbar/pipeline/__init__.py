@@ -75,18 +75,22 @@ class StepInterrupted(RuntimeError):
 DATABASE_LOST = (DatabaseUnavailable, psycopg2.OperationalError, psycopg2.InterfaceError)
 
 
-def run_source(settings: Settings, source_key: str, run_label: str | None = None) -> RunSummary:
+def run_source(settings: Settings, source_key: str, run_label: str | None = None, step_runner=None) -> RunSummary:
     """The whole job for one source: crawl, parse, validate, load, then the run's health verdict.
 
     The run's lease is held throughout, so no other run adopts its pages while it lives. Losing the database
-    raises :class:`StepInterrupted` naming the step.
+    raises :class:`StepInterrupted` naming the step. ``step_runner(step, run_id, work)``, when given, runs each
+    step's ``work()`` and returns its counts (the CLI draws progress with it).
     """
     step, run_id = "start", None
     try:
         run_id = start_run(settings, source_key, run_label)
         with lifecycle.lease(settings, run_id):
             for step, work in (("crawl", crawl), ("parse", parse), ("validate", validate), ("load", load)):
-                work(settings, run_id)
+                if step_runner is None:
+                    work(settings, run_id)
+                else:
+                    step_runner(step, run_id, lambda w=work: w(settings, run_id))
             step = "report"
             health.judge_and_record(settings, run_id)
             return summarize(settings, run_id)
