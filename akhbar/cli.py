@@ -360,13 +360,13 @@ def print_hits_rich(hits, console=None) -> None:
         console.print()
 
 
-STATUS_COLUMNS = ("source", "last run", "state", "articles 24 h", "quarantined 24 h", "top reason",
+STATUS_COLUMNS = ("source", "last run", "state", "health", "articles 24 h", "quarantined 24 h", "top reason",
                   "newest article", "last success")
 
 
 def status_rows(settings, now=None) -> list[tuple]:
     """One row per registry source (sources without data too): see STATUS_COLUMNS. Built on what the
-    database holds today; the health verdict of each run is not part of it yet."""
+    database holds today; the health verdict is the latest run's."""
     from akhbar import db
     from akhbar.sources import load_registry
 
@@ -380,10 +380,10 @@ def status_rows(settings, now=None) -> list[tuple]:
 
     rows = []
     for key in load_registry(settings):
-        (_key, run_id, state, started, _finished, _error, articles, quarantined, reason, newest,
-         last_ok) = stored.get(key, (key, None, None, None, None, None, 0, 0, None, None, None))
-        rows.append((key, when(started) + (f" (#{run_id})" if run_id else ""), state or "never run", articles,
-                     quarantined, reason or "-", when(newest), when(last_ok)))
+        (_key, run_id, state, started, _finished, _error, health, articles, quarantined, reason, newest,
+         last_ok) = stored.get(key, (key, None, None, None, None, None, None, 0, 0, None, None, None))
+        rows.append((key, when(started) + (f" (#{run_id})" if run_id else ""), state or "never run",
+                     health or "-", articles, quarantined, reason or "-", when(newest), when(last_ok)))
     return rows
 
 
@@ -396,12 +396,16 @@ def cmd_status(args, settings) -> int:
         print(json.dumps([dict(zip(STATUS_COLUMNS, r, strict=True)) for r in rows], ensure_ascii=False, indent=2))
         return 0
     colours = {"loaded": "green", "failed": "red", "never run": "dim"}
+    verdict_colours = {"healthy": "green", "empty": "dim", "stale": "yellow", "blocked": "red",
+                       "broken_extractor": "magenta", "unreachable": "red", "-": "dim"}
     table = Table(title="akhbar sources (times in UTC)")
     for name in STATUS_COLUMNS:
         table.add_column(name, justify="right" if "24 h" in name else "left")
     for row in rows:
         style = colours.get(row[2], "yellow")
-        table.add_row(row[0], row[1], f"[{style}]{row[2]}[/{style}]", *(str(v) for v in row[3:]))
+        verdict = verdict_colours.get(row[3], "yellow")
+        table.add_row(row[0], row[1], f"[{style}]{row[2]}[/{style}]", f"[{verdict}]{row[3]}[/{verdict}]",
+                      *(str(v) for v in row[4:]))
     Console().print(table)
     return 0
 

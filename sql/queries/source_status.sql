@@ -1,8 +1,8 @@
 -- One row per source with stored data, for `akhbar status`: its latest crawl run, what the last 24 hours
 -- brought (from v_source_health's per-day columns and the articles table), and the newest article.
--- (The health verdict of a run is not here yet: it comes with the source health verdicts.)
+-- The health verdict is the latest run's (akhbar/pipeline/health.py).
 WITH latest AS (
-    SELECT DISTINCT ON (source_key) source_key, id AS run_id, status, started_at, finished_at, error
+    SELECT DISTINCT ON (source_key) source_key, id AS run_id, status, started_at, finished_at, error, health
     FROM crawl_runs ORDER BY source_key, started_at DESC, id DESC
 ), day AS (
     SELECT source_key,
@@ -20,7 +20,7 @@ WITH latest AS (
            sum(pages_fetched) FILTER (WHERE day > (%(now)s::timestamptz - interval '24 hours')::date) AS pages_fetched
     FROM v_source_health GROUP BY source_key
 )
-SELECT s.key, l.run_id, l.status, l.started_at, l.finished_at, l.error,
+SELECT s.key, l.run_id, l.status, l.started_at, l.finished_at, l.error, l.health,
        coalesce(d.articles_24h, 0), coalesce(q.pages_quarantined_24h, 0), q.top_reason,
        d.newest_published_at, h.last_successful_run
 FROM sources s

@@ -91,8 +91,8 @@ def test_the_migrations_pass_as_the_plain_owner_role_compose_creates(compose_db)
     assert _one(owner_url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tableowner <> %s",
                 (names["AKHBAR_DB_USER"],)) == (0,)
     assert _one(owner_url, "SELECT has_table_privilege('akhbar_reader', 'v_articles', 'SELECT'), "
-                           "has_function_privilege('akhbar_reader', 'search_articles(text, integer)', 'EXECUTE'), "
-                           "has_function_privilege('public', 'search_articles(text, integer)', 'EXECUTE'), "
+                           "has_function_privilege('akhbar_reader', 'search_articles'::regproc, 'EXECUTE'), "
+                           "has_function_privilege('public', 'search_articles'::regproc, 'EXECUTE'), "
                            "has_database_privilege('akhbar_reader', current_database(), 'CONNECT'), "
                            "has_database_privilege('public', current_database(), 'CONNECT')"
                 ) == (True, True, False, True, False)
@@ -111,10 +111,10 @@ def test_every_migration_rolls_back_and_applies_again_as_the_owner(compose_db):
     # The REVOKE alone: rolled back, PUBLIC may search again; applied again, it may not.
     with backend.lock():
         backend.rollback_migrations(backend.to_rollback(migrations.filter(lambda m: m.id >= REVOKE)))
-    assert _one(owner_url, "SELECT has_function_privilege('public', 'search_articles(text, integer)', 'EXECUTE')"
+    assert _one(owner_url, "SELECT has_function_privilege('public', 'search_articles'::regproc, 'EXECUTE')"
                 ) == (True,)
     assert REVOKE in db.migrate(owner_url)
-    assert _one(owner_url, "SELECT has_function_privilege('public', 'search_articles(text, integer)', 'EXECUTE')"
+    assert _one(owner_url, "SELECT has_function_privilege('public', 'search_articles'::regproc, 'EXECUTE')"
                 ) == (False,)
 
     # Everything, back to an empty schema, then forward again.
@@ -194,7 +194,7 @@ def test_on_a_new_server_the_init_script_creates_the_reader_and_the_owner_migrat
     assert _one(owner_url, "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user") == (
         False, False)
     assert _one(owner_url, "SELECT has_table_privilege('akhbar_reader', 'v_articles', 'SELECT'), "
-                           "has_function_privilege('akhbar_reader', 'search_articles(text, integer)', 'EXECUTE')"
+                           "has_function_privilege('akhbar_reader', 'search_articles'::regproc, 'EXECUTE')"
                 ) == (True, True)
     assert _one(f"postgresql://postgres@127.0.0.1:{port}/airflow",
                 "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'airflow'") == ("airflow",)

@@ -58,14 +58,16 @@ def test_run_and_reparse_report_progress_and_the_demo_database_searches_as_it_re
     assert lines[-1] == f"demo: load, articles: {LOADABLE} (new {LOADABLE}) done"
     assert f"  articles loaded      {LOADABLE}" in captured.out
 
-    # the sources table, from what the database holds (the run's health verdict is not part of it yet)
+    # the sources table, from what the database holds, with the latest run's health verdict
     assert cli.main(["status", "--json"]) == 0
     import json
 
     table = {row["source"]: row for row in json.loads(capsys.readouterr().out)}
     demo = table["demo"]
     assert (demo["state"], demo["articles 24 h"], demo["quarantined 24 h"]) == ("loaded", LOADABLE, 6)
+    assert demo["health"] == "healthy"
     assert table["youm7"]["state"] == "never run" and table["youm7"]["articles 24 h"] == 0
+    assert table["youm7"]["health"] == "-"
     [(newest,)] = query("SELECT to_char(max(published_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') FROM articles")
     assert demo["newest article"] == newest
 
