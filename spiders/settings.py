@@ -47,6 +47,7 @@ AKHBAR_RAW_BATCH_SIZE = 100
 AKHBAR_RAW_BATCH_BYTES = 8 * 1024 * 1024
 
 ITEM_PIPELINES = {"spiders.pipelines.RawPagePipeline": 300}
+EXTENSIONS = {"spiders.extensions.StopWithParent": 0}
 
 FEED_EXPORT_ENCODING = "utf-8"
 TELNETCONSOLE_ENABLED = False

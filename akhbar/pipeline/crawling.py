@@ -14,6 +14,7 @@ The spider's log streams into this process's log (the Airflow task log) line by 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import subprocess
 import sys
@@ -90,7 +91,9 @@ def crawl(settings: Settings, run_id: int, scrapy_settings: dict | None = None) 
     env["PYTHONUNBUFFERED"] = "1"
     cmd = [sys.executable, "-m", "scrapy", "crawl", "news",
            "-a", f"source={run['source_key']}", "-a", f"crawl_run_id={run_id}",
-           "-s", f"CLOSESPIDER_TIMEOUT={settings.crawl_timeout}"]
+           "-s", f"CLOSESPIDER_TIMEOUT={settings.crawl_timeout}",
+           # the crawl stops when this process dies (spiders.extensions.StopWithParent)
+           "-s", f"AKHBAR_PARENT_PID={os.getpid()}"]
     for name, value in (scrapy_settings or {}).items():
         cmd += ["-s", f"{name}={value}"]
     returncode, stopped, tail = _run_scrapy(cmd, env, settings)
