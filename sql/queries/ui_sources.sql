@@ -10,7 +10,7 @@ WITH keys AS (
     FROM crawl_runs r
     WHERE r.source_key = ANY(%(keys)s::text[])
     ORDER BY r.source_key, r.id DESC
-), daily AS (
+), daily AS MATERIALIZED (
     SELECT a.source_key, (a.first_loaded_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
     FROM articles a
     WHERE a.source_key = ANY(%(keys)s::text[])
