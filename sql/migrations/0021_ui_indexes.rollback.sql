@@ -1,0 +1,1 @@
+DROP INDEX IF EXISTS articles_source_first_loaded;
