@@ -1,14 +1,18 @@
 -- The Sources page: one row per source key in %(keys)s (the registry), as of now().
 -- Windows: articles first loaded in the last 24 h and per day over %(days)s days (the sparkline); quarantine
 -- rate and top reason over the last 7 days (quarantined pages over pages fetched); the latest run and its
--- health verdict; the newest article's publication time.
+-- health verdict (of the latest judged run); the newest article's publication time.
 WITH keys AS (
     SELECT k AS source_key, ord FROM unnest(%(keys)s::text[]) WITH ORDINALITY AS t(k, ord)
 ), latest_run AS (
-    SELECT DISTINCT ON (r.source_key) r.source_key, r.id, r.status, r.started_at, r.finished_at, r.error,
-           NULL::text AS health, NULL::text AS health_reason
+    SELECT DISTINCT ON (r.source_key) r.source_key, r.id, r.status, r.started_at, r.finished_at, r.error
     FROM crawl_runs r
     WHERE r.source_key = ANY(%(keys)s::text[])
+    ORDER BY r.source_key, r.id DESC
+), verdict AS (  -- the latest run that has a verdict (a run still going has none yet)
+    SELECT DISTINCT ON (r.source_key) r.source_key, r.health, r.health_reason, r.id AS judged_run_id
+    FROM crawl_runs r
+    WHERE r.source_key = ANY(%(keys)s::text[]) AND r.health IS NOT NULL
     ORDER BY r.source_key, r.id DESC
 ), daily AS MATERIALIZED (
     SELECT a.source_key, (a.first_loaded_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
@@ -38,7 +42,7 @@ WITH keys AS (
 SELECT k.source_key,
        s.name,
        lr.id AS last_run_id, lr.status AS last_run_status, lr.started_at AS last_run_started,
-       lr.finished_at AS last_run_finished, lr.error AS last_run_error, lr.health, lr.health_reason,
+       lr.finished_at AS last_run_finished, lr.error AS last_run_error, v.health, v.health_reason,
        coalesce(ld.n, 0) AS articles_24h,
        (SELECT coalesce(array_agg(coalesce(d.n, 0) ORDER BY g.day), '{}')
         FROM generate_series((now() AT TIME ZONE 'UTC')::date - (%(days)s - 1),
@@ -52,6 +56,7 @@ SELECT k.source_key,
 FROM keys k
 LEFT JOIN sources s ON s.key = k.source_key
 LEFT JOIN latest_run lr ON lr.source_key = k.source_key
+LEFT JOIN verdict v ON v.source_key = k.source_key
 LEFT JOIN last_day ld ON ld.source_key = k.source_key
 LEFT JOIN fetched f ON f.source_key = k.source_key
 LEFT JOIN quarantined q ON q.source_key = k.source_key

@@ -45,6 +45,7 @@ def corpus(staged_settings, monkeypatch):
     """youm7: three articles loaded now; masrawy: two loaded, one quarantined as too short; the others never
     ran. The plugin reads its settings from the environment, as in the API server."""
     from akhbar import pipeline
+    from akhbar.pipeline import health
 
     monkeypatch.setenv("AKHBAR_DATABASE_URL", staged_settings.database_url)
     monkeypatch.setenv("AKHBAR_SOURCES_FILE", str(staged_settings.sources_file))
@@ -55,6 +56,7 @@ def corpus(staged_settings, monkeypatch):
                                            for i, t in enumerate(titles)])
     pipeline.validate(staged_settings, run)
     pipeline.load(staged_settings, run)
+    health.judge_and_record(staged_settings, run)
     run = stage(staged_settings, "masrawy", [
         article("masrawy", "m1", title="افتتاح معرض الكتاب بمشاركة واسعة", body=BODY + "معرض", fetched_at=now),
         article("masrawy", "m2", title="الأرصاد تتوقع طقسا حارا غدا", body=BODY + "طقس", fetched_at=now),
@@ -62,6 +64,9 @@ def corpus(staged_settings, monkeypatch):
     ])
     pipeline.validate(staged_settings, run)
     pipeline.load(staged_settings, run)
+    # masrawy's run is judged blocked by hand, as the report step records a verdict (the verdicts' own rules
+    # are tested in test_lifecycle.py); the page shows whatever verdict the latest judged run has
+    health.record(staged_settings, run, health.Verdict("blocked", "masrawy: 3 of 3 article fetches were blocked"))
     return {"titles": titles}
 
 
@@ -90,6 +95,9 @@ def test_api_sources_lists_every_registry_source_with_counts(airflow_client, cor
     assert rows["masrawy"]["top_reason"] == "body_too_short"
     assert rows["ahram"]["last_run_id"] is None and rows["ahram"]["articles_24h"] == 0
     assert rows["youm7"]["last_run_status"] == "loaded"
+    assert (rows["youm7"]["health"], rows["youm7"]["health_reason"]) == ("healthy", "youm7: 3 new article(s)")
+    assert rows["masrawy"]["health"] == "blocked"
+    assert rows["ahram"]["health"] is None
 
 
 def test_sources_page_links_each_source_and_its_grid(airflow_client, corpus):
@@ -102,6 +110,7 @@ def test_sources_page_links_each_source_and_its_grid(airflow_client, corpus):
         assert f'href="/akhbar/sources/{key}"' in html
         assert f'href="/dags/akhbar_{key}" target="_top"' in html
     assert "<svg" in html and "<script" not in html
+    assert '<span class="verdict v-healthy"' in html and '<span class="verdict v-blocked"' in html
 
 
 def test_source_page_shows_latest_articles_right_to_left(airflow_client, corpus):
