@@ -19,7 +19,8 @@ Truth is the corpus record, never an extractor's output:
 - author: the people the byline names, read from the record's ``author`` (places, agencies and site names
   removed); none when the record names no person. Compared as a set, exactly;
 - start / end: the body starts with the first paragraph / ends with the last one;
-- complete: every paragraph of the record is in the body; clean: no trap text (captions, read-also titles,
+- complete: every paragraph of the record is in the body (the record's own cross-link lines, "للمزيد: …" and
+  "اقرأ أيضا: …", were read-also links on its page and are not rendered); clean: no trap text (captions, read-also titles,
   share labels, ads, bylines) is in the body.
 """
 
@@ -63,7 +64,16 @@ _NOT_PEOPLE = {
     "باريس", "بيروت", "بغداد", "جدة", "عمان", "تونس", "الجزائر", "الرباط", "غزة", "دمشق", "الخرطوم", "إسطنبول",
     "طهران", "نيويورك", "رويترز", "د ب أ", "فرانس برس", "وكالات", "أ ف ب", "العربية.نت", "العربية نت",
     "سكاي نيوز عربية", "فرانس 24", "قناة العربية", "البوابة العربية للأخبار التقنية", "الأناضول", "مونت كارلو الدولية",
+    # places of two or more words that the corpus's author values put before a name (read off the values)
+    "لوس أنجلوس", "إسلام آباد", "إسلام أباد", "ريو دي جانيرو", "سان فرانسيسكو", "نيجني نوفغورود", "نيجيني نوفغورود",
+    "سان بطرسبرغ", "سان بطرسبيرغ", "سانت بطرسبيرغ", "رام الله", "ساو باولو", "هونغ كونغ", "بوينوس ايرس",
+    "بونيس ايرس", "بوينس أيرس", "غواتيمالا سيتي", "تل أبيب", "أبو ظبي",
 }
+# Agencies however spelt ("أسوشيتد برس", "أشوستيد برس", "فراني برس") and channels ("قناة الحدث").
+_NOT_PERSON_SHAPE = re.compile(r"\sبرس$|^قناة\s")
+# The corpus kept the source pages' own cross-links as lines ("للمزيد: <title>", "اقرأ أيضا: <title>"): on the page
+# they were read-also links, not article text, so they are left out; every family adds read-also traps of its own.
+_XREF = re.compile(r"^(?:للمزيد|[اإ]قرأ\s+[أا]يضا)\S*\s*(?:[-:|–]|$)")
 _ARABIC_NAME = re.compile(r"^[\u0621-\u064A]+(?: [\u0621-\u064A]+){1,3}$")
 
 MONTHS_EG = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
@@ -113,7 +123,8 @@ def _people(author: str | None) -> list[str]:
         return []
     parts = [p.strip() for p in re.split(r"\s*(?:[-–—]|ـ|،|,)\s*", author) if p.strip()]
     # A first word with the article (الحدود، المنطقة) names a place or a body, not a person.
-    return [p for p in parts if p not in _NOT_PEOPLE and _ARABIC_NAME.match(p) and not p.startswith("ال")]
+    return [p for p in parts if p not in _NOT_PEOPLE and _ARABIC_NAME.match(p) and not p.startswith("ال")
+            and not _NOT_PERSON_SHAPE.search(p)]
 
 
 def _parse_time(text: str) -> datetime:
@@ -147,7 +158,8 @@ def load_records(count: int, seed: int = 12) -> list[Record]:
             if rec is None:
                 del iters[source]
                 continue
-            paragraphs = [" ".join(p.split()) for p in rec["text"].split("\n") if p.strip()]
+            paragraphs = [" ".join(p.split()) for p in rec["text"].split("\n")
+                          if p.strip() and not _XREF.match(p.strip())]
             title = " ".join((rec["title"] or "").split())
             if len(paragraphs) < 2 or not title or sum(map(len, paragraphs)) < 300 or not rec.get("time"):
                 continue
@@ -211,7 +223,7 @@ class Page:
         zone_name, self.site, self.host = SITES[rec.source]
         self.zone = ZoneInfo(zone_name)
         self.local = rec.published.astimezone(self.zone)
-        self.url = f"https://{self.host}/ar/news/{rec.published:%Y/%m/%d}/{rec.docno.lower()}.html"
+        self.url = f"https://{self.host}/ar/news/{self.local:%Y/%m/%d}/{rec.docno.lower()}.html"  # the local day
         self.home = f"https://{self.host}/"
         self.source = SourceInfo(key=self.host.removeprefix("www."), time_zone=zone_name,
                                  locale="ar-TN" if rec.source == "Jawhara FM" else "ar", name=self.site)
@@ -555,8 +567,12 @@ def cases(per_family: int, families=None, seed: int = 12) -> list[Case]:
 
 # -- judging ---------------------------------------------------------------------------------------------------
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+
+
 def _ws(text: str | None) -> str:
-    return " ".join((text or "").split())
+    """Text as a reader sees it: whitespace collapsed, invisible characters (zero-width, bidi marks) gone."""
+    return " ".join(_INVISIBLE.sub("", text or "").split())
 
 
 def judge(case: Case, got: dict) -> dict[str, bool | None]:

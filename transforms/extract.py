@@ -89,7 +89,9 @@ from .decode import to_text
 from .errors import EmptyPage, NoArticle
 from .normalize import clean_inline, clean_title, fold_for_compare, normalize_for_search
 from .page import NON_CONTENT_TAGS, Page, ld_types, text_of
+from .people import looks_like_person, split_names
 from .source import SourceInfo
+from .state import StateArticle, find_article
 from .text import arabic_letter_ratio
 
 EXTRACTOR_VERSION = "0.2.0"
@@ -102,6 +104,13 @@ _TRUNCATED = re.compile(r"(?:\.\.\.|…)\s*$")
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:كتبت|كتب|كتبه|بقلم|حوار|إعداد|اعداد|تقرير|تحرير|إشراف|اشراف|متابعة|ترجمة|بواسطة|written by|by)"
     r"(?=[\s:：\-–]|$)\s*[:：\-–]?\s*",
+    re.IGNORECASE,
+)
+# A first body line that is a byline: "كتب فلان", "بقلم: فلان"; words that also open sentences (تقرير يكشف …,
+# متابعة لما …, ترجمة …) only with a colon, and the rest must be a name.
+_BODY_BYLINE = re.compile(
+    r"^\s*(?:(?:كتبت|كتب|كتبه|بقلم|حوار|إعداد|اعداد|تحرير|بواسطة|written by|by)(?=[\s:：\-–]|$)\s*[:：\-–]?"
+    r"|(?:تقرير|متابعة|ترجمة|إشراف|اشراف)\s*[:：])\s*",
     re.IGNORECASE,
 )
 _AGENCIES = frozenset(fold_for_compare(a) for a in (
@@ -124,19 +133,32 @@ _BOILERPLATE_PARTS = ("most-read", "mostread", "related", "caption", "comment", 
                       "newsletter", "breadcrumb", "advert", "social", "sharebar", "share-")
 _TOKEN_SPLIT = re.compile(r"[\s_\-]+")
 _LEAD_TOKENS = frozenset(("lead", "intro", "standfirst", "summary", "excerpt", "teaser", "description", "chapo"))
-_BYLINE_CLASS = re.compile(r"(?:^|[\s_\-])(?:byline|by-line|author|authors|writer|writeby|reporter|kateb|katib)"
+_BYLINE_CLASS = re.compile(r"(?:^|[\s_\-])(?:byline|by-line|author|authors|writer|writers|writeby|reporter|kateb|katib|by)"
                            r"(?:name)?(?:$|[\s_\-])|writeby|authorname|author-name|byline", re.IGNORECASE)
 _TAXONOMY_HREF = re.compile(r"/(?:category|categories|section|sections|tags?|topics?|cat|rubric|qism)(?:/|$|\?)",
                             re.IGNORECASE)
-_BYLINE_ATTR = re.compile(r"author|byline|by-line|writ|reporter|kateb|katib")
+_BYLINE_ATTR = re.compile(r"author|byline|by-line|writ|reporter|kateb|katib|(?:^|[\s_\-])by(?:$|[\s_\-])")
 _DATE_ATTR = re.compile(r"date|time|publish|posted|stamp|tarikh")
 _DC_PUBLISHED = ("dc:date", "dcterms:issued", "dc:created")
 _DATE_CLASS = re.compile(r"date|time|publish|posted|timestamp|stamp|tarikh", re.IGNORECASE)
+# Lines that are links to elsewhere, not article text: "read also" lines (short), and "follow us"/"subscribe"
+# lines (short, and naming a platform or newsletter: "تابع الأمير …" and "اشترك آلاف …" are news).
 _SKIP_LINE = re.compile(
-    r"^(?:تابعو?نا|تابع\s|تابعوا|اقرأ\s*(?:أيض|ايض)|إقرأ\s*(?:أيض|ايض)|اقرا\s*ايض|للمزيد|شاهد\s*(?:أيض|ايض)|"
-    r"طالع\s*(?:أيض|ايض)|اشترك|مشاركة\s*$|شارك\s*$|follow us|read more|read also|see also)",
+    r"^(?:اقرأ\s*(?:أيض|ايض)|إقرأ\s*(?:أيض|ايض)|اقرا\s*ايض|للمزيد|شاهد\s*(?:أيض|ايض)|طالع\s*(?:أيض|ايض)|"
+    r"مشاركة\s*$|شارك\s*$|read more|read also|see also)",
     re.IGNORECASE,
 )
+_FOLLOW_LINE = re.compile(r"^(?:تابعو?نا|تابع\s|تابعوا|اشترك|follow us|subscribe)", re.IGNORECASE)
+_PLATFORM = re.compile(r"فيسبوك|فيس بوك|تويتر|يوتيوب|تليجرام|تلغرام|تيليجرام|واتساب|واتس اب|انستجرام|انستغرام|إنستغرام|"
+                       r"تيك توك|نشرتنا|النشرة|قناتنا|صفحتنا|حساباتنا|جوجل نيوز|google news|facebook|twitter|youtube|"
+                       r"telegram|whatsapp|instagram|newsletter", re.IGNORECASE)
+
+
+def _skip_line(line: str) -> bool:
+    words = len(line.split())
+    if _SKIP_LINE.match(line):
+        return words <= 30
+    return bool(_FOLLOW_LINE.match(line)) and words <= 15 and bool(_PLATFORM.search(line))
 _URL_DATE = re.compile(r"/((?:19|20)\d{2})/(?:[^/]+/)?(\d{1,2})/(\d{1,2})(?:/|$)|/((?:19|20)\d{2})(\d{2})(\d{2})")
 _URL_SECTION_GENERIC = frozenset((
     "news", "article", "articles", "story", "stories", "post", "posts", "node", "content", "details", "detail",
@@ -431,10 +453,46 @@ class GenericExtractor:
                 out.append((value, f"dom:{el.tag}"))
         for el in [t for t in index.times if t.get("pubdate") is not None and t.get("datetime")]:
             out.append((el.get("datetime"), f"dom:{el.tag}"))
-        for el in [t for t in index.times if t.get("datetime")][:3]:
-            if not any(is_boilerplate(a) for a in el.iterancestors()):
+        state = self._state_if_thin()
+        if state is not None and state.published:
+            out.append((state.published, "state:published"))
+        # <time datetime>: the one under the headline first, then the others in the article (never a sidebar's).
+        near = [el for el in self._headline_neighbourhood() if el.tag == "time" and el.get("datetime")]
+        rest = [t for t in index.times if t.get("datetime") and t not in near][:3]
+        for el in near[:2] + rest:
+            if not _in_page_chrome(el) and not any(is_boilerplate(a) for a in el.iterancestors()):
                 out.append((el.get("datetime"), "dom:time"))
         return out
+
+    @cached_property
+    def _neighbourhood(self) -> list:
+        """Elements right after the headline, in document order, up to the article body: where a page shows the
+        article's date and byline, whatever their class names say."""
+        body = self.page.body
+        if body is None:
+            return []
+        headline = next((h for h in body.iter("h1") if not _in_page_chrome(h)), None)
+        if headline is None:
+            return []
+        self.body_paragraphs()
+        container = self._body_cache[1] if self._body_cache else None
+        out: list = []
+        node = headline
+        for _level in range(3):
+            for sibling in node.itersiblings():
+                for el in sibling.iter(etree.Element):
+                    if el is container:
+                        return out
+                    out.append(el)
+                    if len(out) >= _NEIGHBOURHOOD_SIZE:
+                        return out
+            node = node.getparent()
+            if node is None or node is body:
+                break
+        return out
+
+    def _headline_neighbourhood(self) -> list:
+        return self._neighbourhood
 
     def _modified_candidates(self) -> list[tuple[str, str]]:
         out: list[tuple[str, str]] = []
@@ -467,28 +525,30 @@ class GenericExtractor:
         if body is None:
             return shown
         texts: set[str] = set()
-        candidates = [el for el, attrs in self._attributed if _DATE_ATTR.search(attrs)]
+        near = [el for el in self._headline_neighbourhood() if len(el) <= 8]
+        near_set = set(near)
+        candidates = near + [el for el, attrs in self._attributed if _DATE_ATTR.search(attrs)]
         candidates += self.page.index.times
         for el in candidates:
-            if el.tag in NON_CONTENT_TAGS:
+            if el.tag in NON_CONTENT_TAGS or not isinstance(el.tag, str):
                 continue
             raw = "".join(el.itertext())
             if clocks is not None and ":" not in raw:
                 continue
-            if len(raw) > 1000 or (clocks is not None and not clocks.intersection(clock_times(raw))):
+            if len(raw) > 1000 or (clocks is not None and not _shows_clock(clocks, raw)):
                 continue  # a container, not a date label; or not the time being checked
             text = text_of(el)
-            if not text or len(text) > 80:
+            if not text or len(text) > 150 or not _DIGIT.search(text):
                 continue
-            if clocks is not None and not clocks.intersection(clock_times(text)):
+            if clocks is not None and not _shows_clock(clocks, text):
                 continue
             if text in texts:
                 continue
             texts.add(text)
             parsed = parse_shown_date(text, locale, self.fetched_at, self.zone)
             if parsed is not None:
-                shown.append(Shown(parsed.value, parsed.has_time, text, el))
-            if len(texts) >= 12:
+                shown.append(Shown(parsed.value, parsed.has_time, text, el, el in near_set))
+            if len(texts) >= 16:
                 break
         return shown
 
@@ -581,7 +641,9 @@ class GenericExtractor:
             kept.append(shown)
         if not kept:
             return None
-        best = next((s for s in kept if s.has_time), kept[0])
+        # Ranked by position: a date right under the headline is the article's; elsewhere, the first with a time.
+        pool = [s for s in kept if s.near] or kept
+        best = next((s for s in pool if s.has_time), pool[0])
         value = best.value if best.value.tzinfo is not None else localize(best.value, self.zone)
         return MachineDate(value, best.text, best.has_time, best.value.tzinfo is not None, "text")
 
@@ -620,6 +682,9 @@ class GenericExtractor:
             return None  # a placeholder ("المحرر"), the site itself, or (see authors) the section
         if person is None or self._is_site_name(person, names):
             return None  # a dateline ("(أبوظبي - البيان)") or an agency: kept in their own fields
+        parts = [x.strip() for x in re.split(r"\s+[-–—]\s+", person) if x.strip()]
+        if not any(looks_like_person(x) for x in parts) or not all(looks_like_person(x) or x == place for x in parts):
+            return None  # a label, a menu word, a footer credit, or no name shape
         return person
 
     def _author_sources(self):
@@ -643,8 +708,33 @@ class GenericExtractor:
                     if text and len(text) <= 80 and not self._is_taxonomy_link(el, text):
                         dom.append(text)
         yield dom
+        yield self._state_authors()
+        yield self._prefixed_bylines()
         self.body_paragraphs()
         yield [self._byline_from_body]
+
+    def _prefixed_bylines(self) -> list[str]:
+        """Short lines that say they are a byline ("بقلم: فلان", "تحرير: فلان") under the headline or right after
+        the article body, whatever their class names say."""
+        self.body_paragraphs()
+        container = self._body_cache[1] if self._body_cache else None
+        places = list(self._headline_neighbourhood())
+        if container is not None:
+            after = 0
+            for sibling in container.itersiblings():
+                for el in sibling.iter(etree.Element):
+                    places.append(el)
+                    after += 1
+                if after >= _NEIGHBOURHOOD_SIZE:
+                    break
+        out: list[str] = []
+        for el in places:
+            if el.tag in NON_CONTENT_TAGS or len(el) > 4 or _in_page_chrome(el):
+                continue
+            text = text_of(el)
+            if text and len(text) <= 100 and _BODY_BYLINE.match(text) and text not in out:
+                out.append(text)
+        return out[:2]
 
     @staticmethod
     def _is_taxonomy_link(el, text: str) -> bool:
@@ -666,7 +756,8 @@ class GenericExtractor:
         for values in self._author_sources():
             found: list[str] = []
             for value in values:
-                for part in re.split(r"\s*[,،;]\s*|\s+and\s+", value or ""):
+                value = _BYLINE_PREFIX.sub("", clean_inline(value or ""))
+                for part in split_names(value):
                     cleaned = self._clean_author(part, names)
                     if cleaned and cleaned not in found:
                         found.append(cleaned)
@@ -756,27 +847,39 @@ class GenericExtractor:
             return None, 0
         scores: dict = {}
 
-        def walk(el, root: bool = False) -> None:
+        def walk(el, root: bool = False) -> bool:
+            """Score ``el``'s children into ``scores``; True when ``el`` itself is paragraph-like (text and inline
+            markup only, no images): a paragraph that a CMS put in a <div> instead of a <p>."""
             # ``own``: the text directly in ``el`` (its text and its non-block children's tails): a <br> run.
             own = 0 if root or el.tag in INLINE_TAGS else len((el.text or "").strip())
+            leaf = True
+            siblings: list[int] = []  # lengths of paragraph-like children
             for child in el:
                 tag = child.tag
                 if not isinstance(tag, str):
                     continue
                 if tag not in BLOCK_TAGS and child.tail:
                     own += len(child.tail.strip())
+                if tag not in INLINE_TAGS and tag != "br" and tag not in NON_CONTENT_TAGS:
+                    leaf = False
                 if tag in _STRUCTURE_SKIP or is_boilerplate(child):
                     continue
-                if tag in BLOCK_TAGS:
+                if tag in BLOCK_TAGS or tag in _LIST_TAGS:
                     length = _text_len(child)
-                    if length >= 20:
-                        links = sum(_text_len(a) for a in child.iter("a"))
-                        if links < 0.6 * length:
-                            scores[el] = scores.get(el, 0) + length
+                    if length >= 20 and not _link_heavy(child, length):
+                        scores[el] = scores.get(el, 0) + length
                     continue
-                walk(child)
+                if walk(child) and tag not in INLINE_TAGS:
+                    length = _text_len(child)
+                    if length >= 20 and not _link_heavy(child, length):
+                        siblings.append(length)
+            # Blocks of paragraph-like siblings are one body, unless one of them holds nearly all the text (a
+            # <br> run beside a short note: that run is the body).
+            if len(siblings) >= 2 and max(siblings) < 0.8 * sum(siblings):
+                scores[el] = scores.get(el, 0) + sum(siblings)
             if own >= 40 and not root:
                 scores[el] = scores.get(el, 0) + own
+            return leaf and el.tag != "img"
 
         walk(body, root=True)
         if not scores:
@@ -813,6 +916,17 @@ class GenericExtractor:
                 flush()
             elif child.tag in INLINE_TAGS:
                 buf.append(inline_text(child))
+            elif child.tag in _LIST_TAGS:
+                flush()
+                if not _link_heavy(child):  # a list of links is a related box; a list of text is text
+                    for line in _list_lines(child):
+                        buf.append(line)
+                        flush()
+                buf.append(_BR)
+            elif _paragraph_like(child):
+                flush()
+                buf.append(inline_text(child))
+                flush()
             else:
                 buf.append(_BR)  # a nested box: image with caption, related link, embed
             buf.append(child.tail or "")
@@ -837,21 +951,42 @@ class GenericExtractor:
         paragraphs: list[str] = []
         if container is not None and score >= _MIN_BODY_CHARS:
             paragraphs = self._lead_blocks(container) + self._blocks(container)
+        if sum(len(p) for p in paragraphs) < _MIN_BODY_CHARS and self._state is not None:
+            paragraphs = list(self._state.paragraphs)  # a JavaScript-rendered page: its embedded state
         if sum(len(p) for p in paragraphs) < _MIN_BODY_CHARS:
             fallback = self._trafilatura_paragraphs()
             if sum(map(len, fallback)) > sum(map(len, paragraphs)):
                 paragraphs = fallback
-        paragraphs = [p for p in paragraphs if not _SKIP_LINE.match(p)]
+        paragraphs = [p for p in paragraphs if not _skip_line(p)]
         # A fallback may start with the headline itself.
         headline = clean_inline(self.title())
         while paragraphs and headline and clean_inline(paragraphs[0]) == headline:
             paragraphs.pop(0)
         if sum(map(len, paragraphs)) < _MIN_TEXT_CHARS:
             paragraphs = []  # a menu word or a stray label is not an article body
-        if paragraphs and _BYLINE_PREFIX.match(paragraphs[0]) and len(paragraphs[0].split()) <= 8:
-            self._byline_from_body = paragraphs.pop(0)
+        if paragraphs and len(paragraphs[0].split()) <= 12 and (match := _BODY_BYLINE.match(paragraphs[0])):
+            rest = paragraphs[0][match.end():]
+            if any(looks_like_person(n) or split_byline(n)[1] for n in split_names(rest.split(" - ")[0])):
+                self._byline_from_body = paragraphs.pop(0)
         self._body_cache = (paragraphs, container)
         return paragraphs
+
+    @cached_property
+    def _state(self) -> StateArticle | None:
+        """The article in the page's embedded JavaScript state (:mod:`transforms.state`), for pages whose server
+        HTML has little text. Read only when the markup gives too little body."""
+        return find_article(self.page.tree, self.title())
+
+    def _state_if_thin(self) -> StateArticle | None:
+        self.body_paragraphs()
+        container, score = self._body_cache[1], 0
+        if container is not None and _text_len(container) >= _MIN_BODY_CHARS:
+            return None
+        return self._state
+
+    def _state_authors(self) -> list[str]:
+        state = self._state_if_thin()
+        return list(state.authors) if state is not None else []
 
     def _trafilatura_paragraphs(self) -> list[str]:
         import lxml.html
@@ -966,6 +1101,7 @@ class Shown:
     has_time: bool
     text: str
     element: object
+    near: bool = False  # right under the headline, before the body
 
 
 _CHROME_CLASS = re.compile(r"(?:^|[\s_\-])(?:header|top-?bar|topbar|navbar|masthead|today|site-date|current-date)"
@@ -982,7 +1118,58 @@ def _in_page_chrome(el) -> bool:
     return False
 
 
+_LIST_TAGS = frozenset(("ul", "ol", "dl", "table"))
+_CELL_TAGS = frozenset(("td", "th"))
+
+
+def _link_heavy(el, length: int | None = None) -> bool:
+    """True when most of ``el``'s text is link text (a related-links box, a menu)."""
+    length = _text_len(el) if length is None else length
+    if not length:
+        return True
+    return sum(_text_len(a) for a in el.iter("a")) >= 0.6 * length
+
+
+def _paragraph_like(el) -> bool:
+    """A <div>-like element holding one paragraph: text and inline markup only, no image, not mostly links."""
+    if not isinstance(el.tag, str) or el.tag in NON_CONTENT_TAGS:
+        return False
+    for child in el:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in INLINE_TAGS and tag != "br" and tag not in NON_CONTENT_TAGS:
+            return False
+        if tag == "img":
+            return False
+    length = _text_len(el)
+    return length > 0 and not _link_heavy(el, length)
+
+
+def _list_lines(el) -> list[str]:
+    """The lines of a list or table inside the body: one per item or row (cells joined by " | ")."""
+    lines: list[str] = []
+    if el.tag == "table":
+        for row in el.iter("tr"):
+            cells = [text_of(c) for c in row if isinstance(c.tag, str) and c.tag in _CELL_TAGS]
+            line = " | ".join(c for c in cells if c)
+            if line:
+                lines.append(line)
+        return lines
+    for item in el.iter("li", "dt", "dd"):
+        text = text_of(item)
+        if text:
+            lines.append(text)
+    return lines
+
+
 _SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
+_NEIGHBOURHOOD_SIZE = 60
+
+
+def _shows_clock(clocks: set[tuple[int, int]], text: str) -> bool:
+    """True when ``text`` shows one of ``clocks`` (hh, mm), on a 24- or a 12-hour dial."""
+    dial = {(h % 12, m) for h, m in clocks}
+    return any((h % 12, m) in dial for h, m in clock_times(text))
 
 
 @lru_cache(maxsize=256)
