@@ -189,7 +189,7 @@ def parse_shown(text: str | None, base: datetime | None = None, tz: tzinfo | Non
         # ("15 رجب 1445هـ الموافق 27 يناير 2024م"): the Gregorian one is what the page means in our calendar.
         group = [dates[0]] + [d for d in dates[1:2] if d[4] - dates[0][4] <= 50]
         gregorian = [d for d in group if d[3] == "gregorian"]
-        year, month, day, calendar, pos = (gregorian or group)[0]
+        year, month, day, calendar, _pos = (gregorian or group)[0]
         following = [d[4] for d in dates if d[4] > group[-1][4]]
         clock = _own_clock(_clocks(folded), group[0][4], 0, following[0] if following else len(folded) + 1)
         if clock is not None:

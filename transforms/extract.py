@@ -65,6 +65,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import cached_property, lru_cache
@@ -86,7 +87,7 @@ from .dates import (
     zone,
 )
 from .decode import to_text
-from .errors import EmptyPage, NoArticle
+from .errors import EmptyPage, ExtractionError, ExtractorFailed, NoArticle, PageTooLarge
 from .normalize import clean_inline, clean_title, fold_for_compare, normalize_for_search
 from .page import NON_CONTENT_TAGS, Page, ld_types, text_of
 from .people import looks_like_person, split_names
@@ -269,14 +270,14 @@ class GenericExtractor:
         several), else the source's, else the zone the page's own dates state."""
         if self.TIME_ZONE:
             return zone(self.TIME_ZONE)
-        if self.source is not None:
+        if self.source is not None and self.source.time_zone:
             return zone(self.source.time_zone)
         return self._page_zone
 
     @property
     def knows_zone(self) -> bool:
         """True when the site's zone is known (from the source or the site class), not guessed from the page."""
-        return self.source is not None or bool(self.TIME_ZONE)
+        return bool(self.TIME_ZONE) or (self.source is not None and bool(self.source.time_zone))
 
     @property
     def locale(self) -> str:
@@ -316,13 +317,22 @@ class GenericExtractor:
         return {fold_for_compare(n) for n in names if n and len(n.strip()) > 1}
 
     def _is_site_name(self, text: str, names: set[str]) -> bool:
+        """True when ``text`` is the site's name: equal to a name, or to one with only generic words around it
+        ("موقع", "صحيفة", "نت"), or a run of two or more whole words of one. A word that merely contains a
+        name ("الرياض" in "موسم الرياض", "مصر" in "مصراوي") is not the name."""
         folded = fold_for_compare(text)
         if not folded:
             return True
         if folded in names:
             return True
+        words = _core_words(folded)
         for name in names:
-            if len(name) >= 3 and (name in folded or (len(folded) >= 3 and folded in name)):
+            core = _core_words(name)
+            if not core or not words:
+                continue
+            if words == core:
+                return True
+            if len(words) >= 2 and _contains_run(core, words):
                 return True
         compact = re.sub(r"[\W_]+", "", folded)
         host = self.page.host.replace(".", "")
@@ -420,12 +430,49 @@ class GenericExtractor:
     @cached_property
     def _canonical_url(self) -> str:
         page = self.page
+        declared = []
         for link in page.tree.iter("link"):
             if "canonical" in (link.get("rel") or "").lower().split():
-                href = page.absolute(link.get("href"))
-                if href:
-                    return href
-        return page.absolute(page.meta_first("og:url")) or page.url
+                declared.append(page.absolute(link.get("href")))
+        declared.append(page.absolute(page.meta_first("og:url")))
+        for href in declared:
+            if href and self._trusted_canonical(href):
+                return href
+        return page.url
+
+    def _trusted_canonical(self, href: str) -> bool:
+        """A canonical link is believed unless it points at the home page or a section above this page (which
+        would fold every article of a site onto one key), or off the site's domains."""
+        try:
+            target, here = urlsplit(href), urlsplit(self.page.url)
+            target_host = (target.hostname or "").lower()
+            target.port  # noqa: B018  a port out of range raises: such a link is not an address
+        except ValueError:
+            return False
+        if target.scheme not in ("http", "https") or not target_host:
+            return False
+        segments = [x for x in target.path.split("/") if x]
+        page_segments = [x for x in here.path.split("/") if x]
+        if not segments and not target.query and (page_segments or here.query):
+            return False  # the home page
+        if len(segments) < len(page_segments) and page_segments[:len(segments)] == segments and \
+                not target.query and len(segments) <= 2 and not any(_ARTICLE_ID.search(x) for x in segments):
+            return False  # a section the page sits in ("/ar/news" for "/ar/news/2018/…/story.html")
+        return _registrable(target_host) in self._site_domains()
+
+    def _site_domains(self) -> set[str]:
+        from .sites import site_hosts  # the hosts a page may belong to (its own, a mirrored one in its path)
+
+        hosts = {self.page.host}
+        first = urlsplit(self.page.url).path.lstrip("/").split("/", 1)[0].lower()
+        if "." in first:
+            hosts.add(first)
+        if self.source is not None and "." in self.source.key:
+            hosts.add(self.source.key)
+        domains = {_registrable(h) for h in hosts if h}
+        if self.page.host in ("localhost", "127.0.0.1", "::1") or self.page.host.replace(".", "").isdigit():
+            domains |= {_registrable(h) for h in site_hosts(self.page)}  # a loopback mirror or a bare IP
+        return domains
 
     # -- dates ------------------------------------------------------------------------------------------------
 
@@ -979,7 +1026,7 @@ class GenericExtractor:
 
     def _state_if_thin(self) -> StateArticle | None:
         self.body_paragraphs()
-        container, score = self._body_cache[1], 0
+        container, _score = self._body_cache[1], 0
         if container is not None and _text_len(container) >= _MIN_BODY_CHARS:
             return None
         return self._state
@@ -1048,15 +1095,23 @@ class GenericExtractor:
 
     @staticmethod
     def _caption_for(img) -> str | None:
-        for ancestor in img.iterancestors():
-            if ancestor.tag == "figure":
-                cap = ancestor.find(".//figcaption")
-                return text_of(cap) if cap is not None else None
-            for el in ancestor.iter():
-                if el is not img and isinstance(el.tag, str) and "cap" in (el.get("class") or "").lower():
-                    return text_of(el)
-            if ancestor.tag not in ("a", "span", "div", "picture") or len(text_of(ancestor)) > 300:
+        """The caption of an image: its <figure>'s <figcaption>, else a caption-classed element beside it or beside
+        one of its two nearest wrappers (a fixed number of elements per image: 1,000 images stay linear)."""
+        node = img
+        for _level in range(3):
+            parent = node.getparent()
+            if parent is None:
                 break
+            if parent.tag == "figure":
+                cap = parent.find(".//figcaption")
+                return text_of(cap) if cap is not None else None
+            for sibling in parent:
+                if sibling is not node and isinstance(sibling.tag, str) and \
+                        "cap" in (sibling.get("class") or "").lower():
+                    return text_of(sibling)
+            if parent.tag not in ("a", "span", "div", "picture") or len(parent) > 12:
+                break
+            node = parent
         return img.get("alt") or None
 
     # -- the record -------------------------------------------------------------------------------------------
@@ -1161,6 +1216,39 @@ def _list_lines(el) -> list[str]:
     return lines
 
 
+_ARTICLE_ID = re.compile(r"\d{3,}|[^/]{25,}|\.html?$|\.php|\.aspx?")
+_SECOND_LEVEL = frozenset(("com", "net", "org", "gov", "edu", "co", "ac", "info", "news", "tv"))
+
+
+def _registrable(host: str) -> str:
+    """The registrable part of a host name, near enough for a same-site check: the last two labels, three under a
+    country's second-level domains (``ahram.org.eg``, ``bbc.co.uk``)."""
+    labels = host.lower().strip(".").removeprefix("www.").split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+_GENERIC_SITE_WORDS = frozenset(fold_for_compare(w) for w in (
+    "موقع", "صحيفة", "جريدة", "بوابة", "قناة", "شبكة", "مجلة", "نت", "الإلكترونية", "الالكترونية", "أونلاين",
+    "اونلاين", "news", "online", "net", "com", "the", "tv", "official", "الرسمي"))
+_NAME_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=4096)
+def _core_words_cached(folded: str) -> tuple[str, ...]:
+    return tuple(w for w in _NAME_WORD.findall(folded.lower()) if w not in _GENERIC_SITE_WORDS)
+
+
+def _core_words(folded: str) -> tuple[str, ...]:
+    return _core_words_cached(folded)
+
+
+def _contains_run(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
+    n = len(needle)
+    return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
+
+
 _SPACES = re.compile(r"\s+")
 _DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 _NEIGHBOURHOOD_SIZE = 60
@@ -1198,15 +1286,38 @@ def _inline(el, parts: list[str]) -> None:
             parts.append(child.tail)
 
 
+MAX_PAGE_CHARS = 8_000_000  # a larger document is not one news article (an archive dump, a runaway page)
+_RECURSION_FLOOR = 20_000  # the tree walks recurse once per level; huge_tree pages nest thousands deep
+
+
 def extract(html: bytes | str, url: str, fetched_at: datetime | None = None,
             source: SourceInfo | None = None) -> Article:
     """Extract one article from a page. Pure: no clock, network or database.
 
-    Raises :class:`NotHtml` for binary or non-HTML payloads, :class:`EmptyPage` for an empty page and
-    :class:`NoArticle` for HTML with neither a title nor body text.
+    Every failure is an :class:`ExtractionError` with a reason ``code``: :class:`NotHtml` for binary or non-HTML
+    payloads, :class:`EmptyPage` for an empty page, :class:`PageTooLarge` past ``MAX_PAGE_CHARS``,
+    :class:`NoArticle` for HTML with neither a title nor body text, and :class:`ExtractorFailed` (chained to
+    the cause) when the extractor itself breaks on a page.
     """
+    limit = sys.getrecursionlimit()
+    if limit < _RECURSION_FLOOR:
+        sys.setrecursionlimit(_RECURSION_FLOOR)
+    try:
+        return _extract(html, url, fetched_at, source)
+    except ExtractionError:
+        raise
+    except Exception as exc:
+        raise ExtractorFailed(f"{type(exc).__name__}: {exc}"[:500]) from exc
+    finally:
+        if limit < _RECURSION_FLOOR:
+            sys.setrecursionlimit(limit)
+
+
+def _extract(html, url, fetched_at, source) -> Article:
     from .sites import REGISTRY
 
+    if len(html) > MAX_PAGE_CHARS:
+        raise PageTooLarge(f"the page is {len(html):,} long, over the {MAX_PAGE_CHARS:,} cap")
     text = to_text(html)
     if not text.strip():
         raise EmptyPage("the page is empty")
