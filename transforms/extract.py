@@ -701,14 +701,13 @@ class GenericExtractor:
         published = self.published()
         if published is not None and self._published_corrected:
             return None  # the markup's clock was wrong for publication; its modified time is unverified
-        first = dates[0]
-        for other in dates[1:]:
-            if first.has_time and other.has_time:
-                if abs((first.value - other.value).total_seconds()) >= 60:
-                    return None
-            elif first.value.date() != other.value.date():
-                return None
-        return first
+        # A modified time before the publication is a save before a scheduled publication, not an update after
+        # it: the first candidate (the most structured) at or after publication wins; with none, the first.
+        if published is not None:
+            after = [d for d in dates if d.value >= published.value]
+            if after:
+                return after[0]
+        return dates[0]
 
     # -- people, section, tags --------------------------------------------------------------------------------
 
@@ -839,7 +838,20 @@ class GenericExtractor:
                                      "sailthru.section")
         if value:
             return clean_inline(value)
-        return self._section_from_url()
+        return self._section_from_dom() or self._section_from_url()
+
+    def _section_from_dom(self) -> str | None:
+        """The section the article page shows: an ``itemprop=articleSection`` element, else the article's own
+        category label (a class like ``article_details_category``, ``post-category``), outside the page chrome."""
+        found = self.page.index.having("itemprop", "articlesection")
+        found += [el for el, attrs in self._attributed if _ARTICLE_CATEGORY.search(attrs)]
+        for el in found:
+            if el.tag in NON_CONTENT_TAGS or _in_page_chrome(el):
+                continue
+            text = el.get("content") or text_of(el)
+            if text and len(text) <= 40 and len(text.split()) <= 4:
+                return clean_inline(text)
+        return None
 
     def _section_from_url(self) -> str | None:
         segments = [unquote(s) for s in urlsplit(self.canonical_url()).path.split("/") if s]
@@ -1249,6 +1261,8 @@ def _contains_run(haystack: tuple[str, ...], needle: tuple[str, ...]) -> bool:
     return any(haystack[i:i + n] == needle for i in range(len(haystack) - n + 1))
 
 
+_ARTICLE_CATEGORY = re.compile(r"(?:article|post|entry|story|news)[_\-]?(?:details?[_\-]?)?(?:category|section|cat)\b"
+                               r"|(?:category|section)[_\-](?:title|name|label)\b")
 _SPACES = re.compile(r"\s+")
 _DIGIT = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]")
 _NEIGHBOURHOOD_SIZE = 60
