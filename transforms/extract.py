@@ -89,7 +89,7 @@ from .dates import (
 from .decode import to_text
 from .errors import EmptyPage, ExtractionError, ExtractorFailed, NoArticle, PageTooLarge
 from .normalize import clean_inline, clean_title, fold_for_compare, normalize_for_search
-from .page import NON_CONTENT_TAGS, Page, ld_types, text_of
+from .page import NON_CONTENT_TAGS, Page, ld_types, text_of, url_path
 from .people import looks_like_person, split_names
 from .source import SourceInfo
 from .state import StateArticle, find_article
@@ -464,7 +464,7 @@ class GenericExtractor:
         from .sites import site_hosts  # the hosts a page may belong to (its own, a mirrored one in its path)
 
         hosts = {self.page.host}
-        first = urlsplit(self.page.url).path.lstrip("/").split("/", 1)[0].lower()
+        first = url_path(self.page.url).lstrip("/").split("/", 1)[0].lower()
         if "." in first:
             hosts.add(first)
         if self.source is not None and "." in self.source.key:
@@ -652,7 +652,7 @@ class GenericExtractor:
         return self._published
 
     def _url_date(self) -> tuple[int, int, int] | None:
-        match = _URL_DATE.search(urlsplit(self.page.url).path)
+        match = _URL_DATE.search(url_path(self.page.url))
         if not match:
             return None
         groups = [g for g in match.groups() if g]
@@ -854,7 +854,7 @@ class GenericExtractor:
         return None
 
     def _section_from_url(self) -> str | None:
-        segments = [unquote(s) for s in urlsplit(self.canonical_url()).path.split("/") if s]
+        segments = [unquote(s) for s in url_path(self.canonical_url()).split("/") if s]
         for i, seg in enumerate(segments):
             if seg.isdigit() and len(seg) >= 4:
                 if i >= 1:

@@ -58,6 +58,24 @@ def _drop_unclosed_runs(text: str) -> str:
     return text
 
 
+def url_parts(url: str | None):
+    """``urlsplit(url)``, or None for a URL that does not split (a broken IPv6 host: pages carry such links)."""
+    try:
+        return urlsplit(url or "")
+    except ValueError:
+        return None
+
+
+def url_host(url: str | None) -> str:
+    parts = url_parts(url)
+    return (parts.hostname or "").lower() if parts is not None else ""
+
+
+def url_path(url: str | None) -> str:
+    parts = url_parts(url)
+    return parts.path if parts is not None else ""
+
+
 def looks_like_html(text: str) -> bool:
     head = text[:8192]
     if _JSON_START.match(head) and not _HTML_HINT.search(head[:200]):
@@ -166,16 +184,24 @@ class Page:
         href = href.strip()
         if not href or href.startswith(("javascript:", "data:", "mailto:")):
             return None
-        return urljoin(self.base_url, href)
+        try:
+            return urljoin(self.base_url, href)
+        except ValueError:
+            return None  # an href that is not an address
 
     @cached_property
     def base_url(self) -> str:
         base = self.tree.find(".//base[@href]")
-        return urljoin(self.url, base.get("href")) if base is not None else self.url
+        if base is None:
+            return self.url
+        try:
+            return urljoin(self.url, base.get("href"))
+        except ValueError:
+            return self.url
 
     @cached_property
     def host(self) -> str:
-        host = (urlsplit(self.url).hostname or "").lower()
+        host = url_host(self.url)
         return host.removeprefix("www.")
 
     @cached_property

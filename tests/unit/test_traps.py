@@ -170,3 +170,13 @@ def test_every_failure_is_an_extraction_error() -> None:
         with pytest.raises(ExtractionError) as info:
             extract(payload, "https://example.com/a/1")
         assert info.value.code in ("empty_page", "not_html", "no_article")
+
+
+def test_broken_addresses_in_links_do_not_break_extraction() -> None:
+    # Found by the fuzz test: a malformed og:url made urlsplit raise "Invalid IPv6 URL" in the site lookup.
+    html = page(f"<h1>عنوان الخبر هنا</h1><div class='txt'><p>{PARA}</p><img src='http://[::1/i.jpg'></div>",
+                head="<meta property='og:url' content='http://[::1/x'><link rel='canonical' href='http://[::1/x'>"
+                     "<base href='http://[x'>")
+    for url in ("https://example.com/a/1", "http://[::1/bad"):
+        article = extract(html, url)
+        assert article.title == "عنوان الخبر هنا" and article.canonical_url == url

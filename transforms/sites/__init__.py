@@ -17,10 +17,9 @@ its ``og:url``, or a host name leading the URL path.
 from __future__ import annotations
 
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from ..extract import GenericExtractor
-from ..page import Page
+from ..page import Page, url_host, url_path
 
 
 class SiteRegistry:
@@ -87,14 +86,14 @@ def site_hosts(page: Page) -> list[str]:
     """Hosts the page may belong to, most direct first: the fetched URL's, a host leading the URL path (a mirror
     serving ``/<original host>/<original path>``), the canonical link's and ``og:url``'s."""
     hosts = [page.host]
-    first = urlsplit(page.url).path.lstrip("/").split("/", 1)[0].lower()
+    first = url_path(page.url).lstrip("/").split("/", 1)[0].lower()
     if "." in first and not first.endswith((".html", ".htm", ".php", ".asp", ".aspx")) and \
             first.replace(".", "").replace("-", "").isalnum():
         hosts.append(first)
     for link in page.tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split():
-            hosts.append(urlsplit(link.get("href") or "").hostname or "")
-    hosts.append(urlsplit(page.meta_first("og:url") or "").hostname or "")
+            hosts.append(url_host(link.get("href")))
+    hosts.append(url_host(page.meta_first("og:url")))
     out: list[str] = []
     for host in hosts:
         host = _bare(host or "")
