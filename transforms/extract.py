@@ -15,25 +15,35 @@ title
     host name, and whatever the ``<title>`` adds around a confirmed candidate. Truncated candidates ("…" or a prefix
     of a longer one) never win. With no confirmation: the first untruncated candidate, then the ``<title>``.
 canonical_url
-    ``<link rel=canonical>``, else ``og:url``, else the fetched URL; made absolute.
+    ``<link rel=canonical>``, else ``og:url``, else the fetched URL; made absolute. A link to the home page, to a
+    section above the page, or off the site's domains (the page's host, the source's, a mirrored host in the
+    path) is not trusted: one pointing at the home page would fold every article of a site onto one key.
 published_at / modified_at
     JSON-LD ``datePublished``/``dateModified``, then meta (``article:published_time``, ``pubdate``,
     ``datePublished``, Dublin Core, parsely, ``last-modified``, ``og:updated_time`` …), then the DOM
-    (``itemprop``, ``time[datetime]``, RDFa ``dc:date``). A date-only winner is upgraded by a later candidate with
+    (``itemprop``, ``time[datetime]`` under the headline before others, never a sidebar's, RDFa ``dc:date``), then
+    a JavaScript page's embedded state. A date-only winner is upgraded by a later candidate with
     a time on the same day. Dates without an offset are wall-clock time in the source's zone; with no source, in
     the zone the page's other dates state, else UTC. A date labelled UTC is re-read as local time when the page
-    shows that same wall clock in a non-UTC source zone (youm7). A modified time earlier than the publication is
+    shows that same wall clock (12- or 24-hour dial) in a non-UTC source zone: a rule for every source (youm7 is
+    one). When the URL's date and the date shown under the headline agree and the markup's is more than a day
+    away, the shown date wins. A modified time earlier than the publication is
     kept as given (published stays the published time); modified times are dropped when candidates disagree, or
     when the publication time needed that correction.
     Arabic text in a date meta tag is read as shown text. Visible date text (every regional month-name family,
     Hijri, numeric and relative forms: :mod:`transforms.datetext`) is used only when no markup has a date, and
-    only if it agrees with a date in the URL when the URL has one. A page-header "today" date is not a publication
+    only if it agrees with a date in the URL when the URL has one. Shown dates are ranked by position: the short
+    elements right after the headline (before the body), whatever their class, come first; each date takes its
+    own clock. A page-header "today" date is not a publication
     date: dates in the header, navigation or top bar, and an undated-time date of the fetch day above the headline,
     are skipped; a shown date with a time of day beats one without.
 authors
     JSON-LD ``author`` names, then meta (``author``, ``article:author`` unless a URL, parsely, Dublin Core),
-    then byline elements (``itemprop=author``, ``rel=author``, classes like byline/author/writer/writeBy), then a
-    short first body line that starts with a byline word (كتب، كتبت، بقلم، حوار، إعداد). Prefixes are stripped;
+    then byline elements (``itemprop=author``, ``rel=author``, classes like byline/author/writer/writeBy/by), then
+    a JavaScript page's embedded state, then a line that says it is a byline ("بقلم:", "تحرير:") under the
+    headline or right after the body, then a short first body line that starts with a byline word (كتب، كتبت،
+    بقلم، حوار، إعداد; تقرير/متابعة/ترجمة only with a colon). Every value must look like a person
+    (:mod:`transforms.people`); multi-author bylines are split (commas, و between names). Prefixes are stripped;
     site names, agencies ("رويترز", "القاهرة - أ ش أ"), datelines ("(أبوظبي - البيان)", "القاهرة") and URLs are
     rejected, their agency and place kept for the two fields below (:mod:`transforms.credits`).
 agency
@@ -43,18 +53,21 @@ dateline
     The place opening the body ("القاهرة - ", "عمان 5 أيار (بترا) -", "(أبوظبي - البيان)"), else the place in a
     byline ("حسام أبو العلا - القاهرة"). The body itself keeps its opening as the page shows it.
 section
-    JSON-LD ``articleSection``, meta ``article:section`` (and itemprop/parsely), then the URL path segment that
+    JSON-LD ``articleSection``, meta ``article:section`` (and itemprop/parsely), an ``itemprop=articleSection``
+    element or the article's own category label (``article_details_category``), then the URL path segment that
     precedes a numeric article id (``/news/lifestyle/898682/…``).
 tags
     JSON-LD ``keywords``, ``article:tag``, ``news_keywords``, parsely/sailthru tags, ``a[rel=tag]``. The plain
     ``keywords`` meta is SEO filler (often the title's words) and is ignored.
 body
-    The element whose direct children carry the most text (paragraphs and ``<br>``-separated runs; boilerplate
-    containers such as related, share, comments, captions and ads do not vote) is the article body; a lead
+    The element whose direct children carry the most text (paragraphs, lists, tables, ``<br>``-separated runs, and
+    blocks of paragraph-like ``<div>`` siblings, i.e. text and inline markup only; boilerplate containers such as
+    related, share, comments, captions and ads do not vote) is the article body; a lead
     paragraph in a preceding sibling (class lead/intro/summary, ``itemprop=description``) is prepended. Its
     ``<p>``, ``<h2>``–``<h6>``, ``<blockquote>`` children and ``<br>``-separated text become paragraphs; nested
-    boxes (images with captions, related links, embeds) are left out, as are "follow us"/"read also" lines and a
-    byline first line. When that finds too little text, trafilatura's ``bare_extraction`` is the last resort.
+    boxes (images with captions, related links, embeds) are left out, as are short "follow us"/"read also" lines
+    and a byline first line; list items and table rows are lines. When that finds too little text, the article
+    in the page's embedded JavaScript state (:mod:`transforms.state`), then trafilatura's ``bare_extraction``.
 language
     The script decides: mostly Arabic letters is ``ar`` whatever ``lang`` says; otherwise the declared language.
 images
@@ -95,7 +108,7 @@ from .source import SourceInfo
 from .state import StateArticle, find_article
 from .text import arabic_letter_ratio
 
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 ARTICLE_TYPES = ("NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
                  "BackgroundNewsArticle", "BlogPosting", "LiveBlogPosting", "Report", "ScholarlyArticle",
@@ -646,10 +659,28 @@ class GenericExtractor:
                 if fixed is not None:
                     chosen = fixed
                     self._published_corrected = True
+            shown = self._markup_contradicted(chosen)
+            if shown is not None:
+                chosen = shown
+                self._published_corrected = True
             self._published = chosen
             return chosen
         self._published = self._published_from_text()
         return self._published
+
+    def _markup_contradicted(self, chosen: MachineDate) -> MachineDate | None:
+        """The visible date under the headline, when two witnesses agree against the markup: the URL's date and
+        the shown date are the same day, and the markup's date (in the site's zone) is more than a day away."""
+        url_date = self._url_date()
+        if url_date is None:
+            return None
+        marked = chosen.value.astimezone(self.zone).date()
+        if abs((marked - date(*url_date)).days) <= 1:
+            return None
+        text = self._published_from_text()
+        if text is None or text.value.astimezone(self.zone).date() != date(*url_date):
+            return None
+        return MachineDate(text.value, text.raw, text.has_time, text.has_zone, "text (markup contradicted)")
 
     def _url_date(self) -> tuple[int, int, int] | None:
         match = _URL_DATE.search(url_path(self.page.url))

@@ -180,3 +180,16 @@ def test_broken_addresses_in_links_do_not_break_extraction() -> None:
     for url in ("https://example.com/a/1", "http://[::1/bad"):
         article = extract(html, url)
         assert article.title == "عنوان الخبر هنا" and article.canonical_url == url
+
+
+def test_markup_date_contradicted_by_url_and_visible_date() -> None:
+    # The CMS stamped the meta with another day (a re-index); the URL and the date under the headline agree.
+    html = page("<h1>عنوان الخبر هنا</h1><div class='info'>الأحد، 18 فبراير 2018 09:35 م</div>"
+                f"<div class='txt'><p>{PARA}</p><p>{PARA}</p></div>",
+                head="<meta property='article:published_time' content='2021-06-01T10:00:00+04:00'>")
+    article = extract(html, "https://example.com/news/2018/02/18/story-1.html",
+                      source=SourceInfo("example.com", "Asia/Dubai"))
+    assert article.published_at == datetime(2018, 2, 18, 17, 35, tzinfo=UTC)
+    # One witness is not enough: without the URL date the markup stands.
+    article = extract(html, "https://example.com/news/story-1.html", source=SourceInfo("example.com", "Asia/Dubai"))
+    assert article.published_at == datetime(2021, 6, 1, 6, 0, tzinfo=UTC)
