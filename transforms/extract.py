@@ -962,11 +962,14 @@ class GenericExtractor:
                 if walk(child) and tag not in INLINE_TAGS:
                     length = _text_len(child)
                     if length >= 20 and not _link_heavy(child, length):
-                        siblings.append(length)
-            # Blocks of paragraph-like siblings are one body, unless one of them holds nearly all the text (a
-            # <br> run beside a short note: that run is the body).
-            if len(siblings) >= 2 and max(siblings) < 0.8 * sum(siblings):
-                scores[el] = scores.get(el, 0) + sum(siblings)
+                        siblings.append((length, child.find("br") is not None))
+            # Blocks of paragraph-like siblings are one body, unless one of them is a <br> run holding nearly all
+            # the text (beside a short note): that run is the body by itself.
+            if len(siblings) >= 2:
+                total = sum(length for length, _run in siblings)
+                longest, is_run = max(siblings)
+                if not (is_run and longest >= 0.8 * total):
+                    scores[el] = scores.get(el, 0) + total
             if own >= 40 and not root:
                 scores[el] = scores.get(el, 0) + own
             return leaf and el.tag != "img"

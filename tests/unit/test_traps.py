@@ -193,3 +193,11 @@ def test_markup_date_contradicted_by_url_and_visible_date() -> None:
     # One witness is not enough: without the URL date the markup stands.
     article = extract(html, "https://example.com/news/story-1.html", source=SourceInfo("example.com", "Asia/Dubai"))
     assert article.published_at == datetime(2021, 6, 1, 6, 0, tzinfo=UTC)
+
+
+def test_a_short_paragraph_div_beside_a_long_one_is_kept() -> None:
+    # A two-paragraph article in divs: the first is a fifth of the text. Both are the body (found on the corpus
+    # layouts: only a <br> run beside a short note is a body by itself).
+    first, second = "أكدت الوزارة في بلاغ أصدرته الخميس أن البرنامج مستمر.", PARA * 8
+    html = page(f"<h1>عنوان الخبر هنا</h1><div class='txt'><div>{first}</div><div>{second}</div></div>")
+    assert extract(html, "https://example.com/a/1").body.split("\n\n") == [first, second.strip()]
