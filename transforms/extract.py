@@ -248,6 +248,9 @@ class GenericExtractor:
     LOCALE: str = "ar"  # dateparser locale for the site's visible dates
     SITE_NAME: str | None = None  # the site's display name: never an author, stripped from titles
     BODY_XPATH: str | None = None  # the article body's container, when the site has one that is always right
+    # Field -> XPath, for any field the site marks up its own way (Fundus's model): title, published, modified,
+    # authors, section, tags, body. What it selects (elements' text, or attribute values) wins over the cascade.
+    SELECTORS: dict[str, str] = {}
 
     def __init__(self, page: Page, fetched_at: datetime | None = None, source: SourceInfo | None = None):
         self.page = page
@@ -310,6 +313,18 @@ class GenericExtractor:
                     break
             self._page_zone_value = found
         return self._page_zone_value
+
+    def _selected(self, field: str) -> list[str]:
+        """The values the site's selector for ``field`` picks: element text, or attribute values (``/@content``)."""
+        xpath = self.SELECTORS.get(field)
+        if not xpath:
+            return []
+        out: list[str] = []
+        for item in _site_xpath(xpath)(self.page.tree):
+            value = text_of(item) if isinstance(item, etree._Element) else clean_inline(str(item))
+            if value:
+                out.append(value)
+        return out
 
     def site_names(self) -> set[str]:
         page = self.page
@@ -406,6 +421,9 @@ class GenericExtractor:
         return self._title_cache[0]
 
     def _title(self) -> str | None:
+        selected = self._selected("title")
+        if selected:
+            return clean_title(selected[0])
         candidates = self._title_candidates()
         doc_title = clean_title(self.page.doc_title)
         names = self.site_names()
@@ -643,6 +661,10 @@ class GenericExtractor:
         if self._published_done:
             return self._published
         self._published_done = True
+        selected = self._selected("published")
+        if selected:
+            self._published = next(iter(self._pick([(v, "site:published") for v in selected])), None)
+            return self._published
         dates = self._pick(self._published_candidates())
         if dates:
             chosen = dates[0]
@@ -726,6 +748,9 @@ class GenericExtractor:
         return MachineDate(value, best.text, best.has_time, best.value.tzinfo is not None, "text")
 
     def modified(self) -> MachineDate | None:
+        selected = self._selected("modified")
+        if selected:
+            return next(iter(self._pick([(v, "site:modified") for v in selected])), None)
         dates = self._pick(self._modified_candidates())
         if not dates:
             return None
@@ -827,6 +852,16 @@ class GenericExtractor:
         return list(self._authors)
 
     def _find_authors(self) -> list[str]:
+        selected = self._selected("authors")
+        if selected:
+            names = self.site_names()
+            found: list[str] = []
+            for value in selected:
+                for part in split_names(_BYLINE_PREFIX.sub("", clean_inline(value))):
+                    cleaned = self._clean_author(part, names)
+                    if cleaned and cleaned not in found:
+                        found.append(cleaned)
+            return found
         names = self.site_names()
         # A byline box often holds the section link too ("منوعات"): a section or tag is not a person.
         names |= {fold_for_compare(x) for x in [self.section(), *self.tags()] if x}
@@ -861,6 +896,9 @@ class GenericExtractor:
         return place
 
     def section(self) -> str | None:
+        selected = self._selected("section")
+        if selected:
+            return clean_inline(selected[0])
         for obj in self.article_objects:
             value = _ld_text(obj.get("articleSection"))
             if value:
@@ -896,6 +934,9 @@ class GenericExtractor:
         return None
 
     def tags(self) -> list[str]:
+        selected = self._selected("tags")
+        if selected:
+            return list(dict.fromkeys(clean_inline(v) for v in selected if clean_inline(v)))
         page = self.page
         raw: list[str] = []
         for obj in self.article_objects:
@@ -923,8 +964,9 @@ class GenericExtractor:
     def body_container(self):
         """(the element that holds the article text, its score): the site's ``BODY_XPATH`` when it matches one
         element with text, else the generic scoring."""
-        if self.BODY_XPATH:
-            found = _site_xpath(self.BODY_XPATH)(self.page.tree)
+        xpath = self.SELECTORS.get("body") or self.BODY_XPATH
+        if xpath:
+            found = _site_xpath(xpath)(self.page.tree)
             if len(found) == 1:
                 length = _text_len(found[0])
                 if length >= _MIN_BODY_CHARS:

@@ -201,3 +201,29 @@ def test_a_short_paragraph_div_beside_a_long_one_is_kept() -> None:
     first, second = "أكدت الوزارة في بلاغ أصدرته الخميس أن البرنامج مستمر.", PARA * 8
     html = page(f"<h1>عنوان الخبر هنا</h1><div class='txt'><div>{first}</div><div>{second}</div></div>")
     assert extract(html, "https://example.com/a/1").body.split("\n\n") == [first, second.strip()]
+
+
+def test_a_site_class_overrides_any_field_by_selectors() -> None:
+    from transforms.extract import GenericExtractor
+    from transforms.page import Page
+
+    class Site(GenericExtractor):
+        name = "example"
+        TIME_ZONE = "Asia/Riyadh"
+        SELECTORS = {"title": "//div[@class='hl']", "published": "//span[@class='d']/@data-ts",
+                     "modified": "//span[@class='m']", "authors": "//ul[@class='w']/li", "section": "//b[@class='s']",
+                     "tags": "//p[@class='t']/a", "body": "//div[@class='story']"}
+
+    html = page("<h1>عنوان آخر من القائمة</h1><div class='hl'>العنوان الصحيح</div>"
+                "<span class='d' data-ts='2021-03-04T10:20:00'>أمس</span><span class='m'>2021-03-05T08:00:00+03:00"
+                "</span><ul class='w'><li>كتب: سامي جابر</li><li>نور الهدى سالم</li></ul><b class='s'>اقتصاد</b>"
+                "<p class='t'><a>النفط</a><a>الأسواق</a></p>"
+                f"<div class='related'><p>{PARA * 6}</p></div><div class='story'><p>{PARA * 2}</p><p>{PARA * 2}</p>"
+                "</div>")
+    article = Site(Page.parse(html, "https://example.com/a/1")).article()
+    assert article.title == "العنوان الصحيح"
+    assert article.published_at == datetime(2021, 3, 4, 7, 20, tzinfo=UTC)
+    assert article.modified_at == datetime(2021, 3, 5, 5, 0, tzinfo=UTC)
+    assert article.authors == ["سامي جابر", "نور الهدى سالم"]
+    assert (article.section, article.tags) == ("اقتصاد", ["النفط", "الأسواق"])
+    assert article.body.split("\n\n") == [(PARA * 2).strip(), (PARA * 2).strip()]
