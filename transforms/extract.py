@@ -81,7 +81,10 @@ import re
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from collections.abc import Mapping
 from functools import cached_property, lru_cache
+from types import MappingProxyType
+from typing import ClassVar
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -250,7 +253,7 @@ class GenericExtractor:
     BODY_XPATH: str | None = None  # the article body's container, when the site has one that is always right
     # Field -> XPath, for any field the site marks up its own way (Fundus's model): title, published, modified,
     # authors, section, tags, body. What it selects (elements' text, or attribute values) wins over the cascade.
-    SELECTORS: dict[str, str] = {}
+    SELECTORS: ClassVar[Mapping[str, str]] = MappingProxyType({})
 
     def __init__(self, page: Page, fetched_at: datetime | None = None, source: SourceInfo | None = None):
         self.page = page

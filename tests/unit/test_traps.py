@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from types import MappingProxyType
 
 import pytest
 
@@ -210,9 +211,9 @@ def test_a_site_class_overrides_any_field_by_selectors() -> None:
     class Site(GenericExtractor):
         name = "example"
         TIME_ZONE = "Asia/Riyadh"
-        SELECTORS = {"title": "//div[@class='hl']", "published": "//span[@class='d']/@data-ts",
+        SELECTORS = MappingProxyType({"title": "//div[@class='hl']", "published": "//span[@class='d']/@data-ts",
                      "modified": "//span[@class='m']", "authors": "//ul[@class='w']/li", "section": "//b[@class='s']",
-                     "tags": "//p[@class='t']/a", "body": "//div[@class='story']"}
+                     "tags": "//p[@class='t']/a", "body": "//div[@class='story']"})
 
     html = page("<h1>عنوان آخر من القائمة</h1><div class='hl'>العنوان الصحيح</div>"
                 "<span class='d' data-ts='2021-03-04T10:20:00'>أمس</span><span class='m'>2021-03-05T08:00:00+03:00"
