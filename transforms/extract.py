@@ -79,9 +79,9 @@ from __future__ import annotations
 import html as html_lib
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
-from collections.abc import Mapping
 from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import ClassVar
