@@ -259,15 +259,6 @@ class GenericExtractor:
         self.page = page
         self.fetched_at = fetched_at
         self.source = source
-        self._body_cache: tuple[list[str], object] | None = None
-        self._byline_from_body: str | None = None
-        self._published: MachineDate | None = None
-        self._published_corrected = False
-        self._published_done = False
-        self._title_cache: tuple[str | None] | None = None
-        self._byline_agency: str | None = None
-        self._byline_dateline: str | None = None
-        self._authors: list[str] | None = None
 
     # -- shared facts -----------------------------------------------------------------------------------------
 
@@ -302,20 +293,14 @@ class GenericExtractor:
     def locale(self) -> str:
         return self.source.locale if self.source is not None else self.LOCALE
 
-    _page_zone_value: tzinfo | None = None
-
-    @property
+    @cached_property
     def _page_zone(self) -> tzinfo:
-        # With no source: the zone the page's own dates state, else UTC.
-        if self._page_zone_value is None:
-            found: tzinfo = UTC
-            for raw, origin in self._published_candidates():
-                parsed = parse_machine_date(raw, UTC, origin)
-                if parsed and parsed.has_zone:
-                    found = parsed.value.tzinfo
-                    break
-            self._page_zone_value = found
-        return self._page_zone_value
+        """With no source: the zone the page's own dates state, else UTC."""
+        for raw, origin in self._published_candidates():
+            parsed = parse_machine_date(raw, UTC, origin)
+            if parsed and parsed.has_zone:
+                return parsed.value.tzinfo
+        return UTC
 
     def _selected(self, field: str) -> list[str]:
         """The values the site's selector for ``field`` picks: element text, or attribute values (``/@content``)."""
@@ -419,10 +404,9 @@ class GenericExtractor:
         return None
 
     def title(self) -> str | None:
-        if self._title_cache is None:
-            self._title_cache = (self._title(),)
-        return self._title_cache[0]
+        return self._title
 
+    @cached_property
     def _title(self) -> str | None:
         selected = self._selected("title")
         if selected:
@@ -555,8 +539,7 @@ class GenericExtractor:
         headline = next((h for h in body.iter("h1") if not _in_page_chrome(h)), None)
         if headline is None:
             return []
-        self.body_paragraphs()
-        container = self._body_cache[1] if self._body_cache else None
+        container = self._body.container
         out: list = []
         node = headline
         for _level in range(3):
@@ -661,13 +644,15 @@ class GenericExtractor:
         return out
 
     def published(self) -> MachineDate | None:
-        if self._published_done:
-            return self._published
-        self._published_done = True
+        return self._published[0]
+
+    @cached_property
+    def _published(self) -> tuple[MachineDate | None, bool]:
+        """(the publication date, whether the markup's clock or day had to be corrected by what the page shows)."""
         selected = self._selected("published")
         if selected:
-            self._published = next(iter(self._pick([(v, "site:published") for v in selected])), None)
-            return self._published
+            return next(iter(self._pick([(v, "site:published") for v in selected])), None), False
+        corrected = False
         dates = self._pick(self._published_candidates())
         if dates:
             chosen = dates[0]
@@ -683,15 +668,13 @@ class GenericExtractor:
                 fixed = fix_mislabelled_utc(chosen, self._shown_dates(clocks), self.zone)
                 if fixed is not None:
                     chosen = fixed
-                    self._published_corrected = True
+                    corrected = True
             shown = self._markup_contradicted(chosen)
             if shown is not None:
                 chosen = shown
-                self._published_corrected = True
-            self._published = chosen
-            return chosen
-        self._published = self._published_from_text()
-        return self._published
+                corrected = True
+            return chosen, corrected
+        return self._published_from_text(), False
 
     def _markup_contradicted(self, chosen: MachineDate) -> MachineDate | None:
         """The visible date under the headline, when two witnesses agree against the markup: the URL's date and
@@ -758,7 +741,7 @@ class GenericExtractor:
         if not dates:
             return None
         published = self.published()
-        if published is not None and self._published_corrected:
+        if published is not None and self._published[1]:
             return None  # the markup's clock was wrong for publication; its modified time is unverified
         # A modified time before the publication is a save before a scheduled publication, not an update after
         # it: the first candidate (the most structured) at or after publication wins; with none, the first.
@@ -770,27 +753,26 @@ class GenericExtractor:
 
     # -- people, section, tags --------------------------------------------------------------------------------
 
-    def _clean_author(self, text: str | None, names: set[str]) -> str | None:
+    def _read_byline(self, text: str | None, names: set[str]) -> tuple[str | None, str | None, str | None]:
+        """One byline value read as (person, place, agency); each may be None. The person must look like one."""
         if not text:
-            return None
+            return None, None, None
         text = clean_inline(html_lib.unescape(text))
         text = _BYLINE_PREFIX.sub("", text).strip(" ،,:-–|@")
         if not text or _URLISH.search(text) or len(text) > 60 or len(text.split()) > 7:
-            return None
+            return None, None, None
         person, place, agency = split_byline(text, lambda part: self._is_site_name(part, names))
-        if place and self._byline_dateline is None:
-            self._byline_dateline = place
-        if agency and self._byline_agency is None and not self._is_site_name(text, names):
-            self._byline_agency = agency  # (the site itself as author, e.g. Sputnik on Sputnik, credits nobody)
+        if agency and self._is_site_name(text, names):
+            agency = None  # the site itself as author (Sputnik on Sputnik) credits nobody
         folded = fold_for_compare(text)
         if folded in _AGENCIES or folded in names:
-            return None  # a placeholder ("المحرر"), the site itself, or (see authors) the section
+            return None, place, agency  # a placeholder ("المحرر"), the site itself, or (see authors) the section
         if person is None or self._is_site_name(person, names):
-            return None  # a dateline ("(أبوظبي - البيان)") or an agency: kept in their own fields
+            return None, place, agency  # a dateline ("(أبوظبي - البيان)") or an agency: kept in their own fields
         parts = [x.strip() for x in re.split(r"\s+[-–—]\s+", person) if x.strip()]
         if not any(looks_like_person(x) for x in parts) or not all(looks_like_person(x) or x == place for x in parts):
-            return None  # a label, a menu word, a footer credit, or no name shape
-        return person
+            return None, place, agency  # a label, a menu word, a footer credit, or no name shape
+        return person, place, agency
 
     def _author_sources(self):
         page = self.page
@@ -815,14 +797,12 @@ class GenericExtractor:
         yield dom
         yield self._state_authors()
         yield self._prefixed_bylines()
-        self.body_paragraphs()
-        yield [self._byline_from_body]
+        yield [self._body.byline_line]
 
     def _prefixed_bylines(self) -> list[str]:
         """Short lines that say they are a byline ("بقلم: فلان", "تحرير: فلان") under the headline or right after
         the article body, whatever their class names say."""
-        self.body_paragraphs()
-        container = self._body_cache[1] if self._body_cache else None
+        container = self._body.container
         places = list(self._headline_neighbourhood())
         if container is not None:
             after = 0
@@ -850,43 +830,40 @@ class GenericExtractor:
         return False
 
     def authors(self) -> list[str]:
-        if self._authors is None:
-            self._authors = self._find_authors()
-        return list(self._authors)
+        return list(self._byline.authors)
 
-    def _find_authors(self) -> list[str]:
+    @cached_property
+    def _byline(self) -> Byline:
+        """The people the page credits, with the place and agency its byline values name on the way (the first
+        of each, from every value read until the people were found)."""
         selected = self._selected("authors")
-        if selected:
-            names = self.site_names()
-            found: list[str] = []
-            for value in selected:
-                for part in split_names(_BYLINE_PREFIX.sub("", clean_inline(value))):
-                    cleaned = self._clean_author(part, names)
-                    if cleaned and cleaned not in found:
-                        found.append(cleaned)
-            return found
         names = self.site_names()
-        # A byline box often holds the section link too ("منوعات"): a section or tag is not a person.
-        names |= {fold_for_compare(x) for x in [self.section(), *self.tags()] if x}
-        for values in self._author_sources():
+        if selected:
+            sources = [selected]
+        else:
+            # A byline box often holds the section link too ("منوعات"): a section or tag is not a person.
+            names |= {fold_for_compare(x) for x in [self.section(), *self.tags()] if x}
+            sources = self._author_sources()
+        place = agency = None
+        for values in sources:
             found: list[str] = []
             for value in values:
                 value = _BYLINE_PREFIX.sub("", clean_inline(value or ""))
                 for part in split_names(value):
-                    cleaned = self._clean_author(part, names)
-                    if cleaned and cleaned not in found:
-                        found.append(cleaned)
-            if found:
-                return found
-        return []
+                    person, part_place, part_agency = self._read_byline(part, names)
+                    place, agency = place or part_place, agency or part_agency
+                    if person and person not in found:
+                        found.append(person)
+            if found or selected:
+                return Byline(tuple(found), place, agency)
+        return Byline((), place, agency)
 
     def agency(self) -> str | None:
         """The agency the article credits: at the opening of the body, in the byline, or at the end of the body."""
         paragraphs = self.body_paragraphs()
         _place, agency = lead_credit(paragraphs[0] if paragraphs else None)
         if agency is None:
-            self.authors()
-            agency = self._byline_agency
+            agency = self._byline.agency
         return agency or trailing_credit(paragraphs)
 
     def dateline(self) -> str | None:
@@ -894,8 +871,7 @@ class GenericExtractor:
         paragraphs = self.body_paragraphs()
         place, _agency = lead_credit(paragraphs[0] if paragraphs else None)
         if place is None:
-            self.authors()
-            place = self._byline_dateline
+            place = self._byline.place
         return place
 
     def section(self) -> str | None:
@@ -1083,8 +1059,11 @@ class GenericExtractor:
         return []
 
     def body_paragraphs(self) -> list[str]:
-        if self._body_cache is not None:
-            return self._body_cache[0]
+        return self._body.paragraphs
+
+    @cached_property
+    def _body(self) -> Body:
+        """The body's paragraphs, the element they came from, and a byline first line taken off them."""
         container, score = self.body_container()
         paragraphs: list[str] = []
         if container is not None and score >= _MIN_BODY_CHARS:
@@ -1102,12 +1081,12 @@ class GenericExtractor:
             paragraphs.pop(0)
         if sum(map(len, paragraphs)) < _MIN_TEXT_CHARS:
             paragraphs = []  # a menu word or a stray label is not an article body
+        byline_line = None
         if paragraphs and len(paragraphs[0].split()) <= 12 and (match := _BODY_BYLINE.match(paragraphs[0])):
             rest = paragraphs[0][match.end():]
             if any(looks_like_person(n) or split_byline(n)[1] for n in split_names(rest.split(" - ")[0])):
-                self._byline_from_body = paragraphs.pop(0)
-        self._body_cache = (paragraphs, container)
-        return paragraphs
+                byline_line = paragraphs.pop(0)
+        return Body(paragraphs, container, byline_line)
 
     @cached_property
     def _state(self) -> StateArticle | None:
@@ -1116,8 +1095,7 @@ class GenericExtractor:
         return find_article(self.page.tree, self.title())
 
     def _state_if_thin(self) -> StateArticle | None:
-        self.body_paragraphs()
-        container, _score = self._body_cache[1], 0
+        container = self._body.container
         if container is not None and _text_len(container) >= _MIN_BODY_CHARS:
             return None
         return self._state
@@ -1177,8 +1155,7 @@ class GenericExtractor:
                     add(image.get("url") or image.get("contentUrl"), _ld_text(image.get("caption")))
                 elif isinstance(image, str):
                     add(image)
-        self.body_paragraphs()
-        container = self._body_cache[1] if self._body_cache else None
+        container = self._body.container
         if container is not None:
             for img in container.iter("img"):
                 add(img.get("data-src") or img.get("src"), self._caption_for(img))
@@ -1237,6 +1214,20 @@ class GenericExtractor:
             source=self.source.key if self.source else None,
             fetched_at=self.fetched_at,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    paragraphs: list[str]
+    container: object  # the element the paragraphs came from (None: embedded state or trafilatura's fallback)
+    byline_line: str | None  # a byline first line taken off the paragraphs ("كتب: فلان")
+
+
+@dataclass(frozen=True, slots=True)
+class Byline:
+    authors: tuple[str, ...]
+    place: str | None
+    agency: str | None
 
 
 @dataclass(frozen=True, slots=True)
