@@ -228,3 +228,19 @@ def test_a_site_class_overrides_any_field_by_selectors() -> None:
     assert article.authors == ["سامي جابر", "نور الهدى سالم"]
     assert (article.section, article.tags) == ("اقتصاد", ["النفط", "الأسواق"])
     assert article.body.split("\n\n") == [(PARA * 2).strip(), (PARA * 2).strip()]
+
+
+@pytest.mark.parametrize("charset", ["uu", "base64", "zlib", "rot13", "hex"])
+def test_a_charset_that_is_not_a_character_set_is_ignored(charset: str) -> None:
+    # Found by the fuzz test: <meta charset="uu"> made bytes.decode raise LookupError.
+    html = page(f"<h1>عنوان الخبر هنا</h1><div class='txt'><p>{PARA}</p></div>", head=f"<meta charset='{charset}'>")
+    assert extract(html.encode("utf-8"), "https://example.com/a/1").title == "عنوان الخبر هنا"
+
+
+def test_a_gzip_bomb_is_refused() -> None:
+    import gzip
+
+    bomb = gzip.compress(b"<html><body>" + b" " * 100_000_000 + b"</body></html>")
+    assert len(bomb) < 200_000
+    with pytest.raises(PageTooLarge):
+        extract(bomb, "https://example.com/a/1")
