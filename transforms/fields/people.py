@@ -101,10 +101,11 @@ class PeopleField:
                     break
         out: list[str] = []
         for el in places:
-            if el.tag in NON_CONTENT_TAGS or len(el) > 4 or in_page_chrome(el):
+            if el.tag in NON_CONTENT_TAGS or len(el) > 4:
                 continue
             text = text_of(el)
-            if text and len(text) <= 100 and BODY_BYLINE.match(text) and text not in out:
+            if text and len(text) <= 100 and BODY_BYLINE.match(text) and text not in out and \
+                    not in_page_chrome(el):
                 out.append(text)
         return out[:2]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from functools import cached_property
 from urllib.parse import unquote
 
 from ..dom import (
@@ -24,6 +25,10 @@ class TaxonomyField:
     """Section and tags. (a part of :class:`transforms.extract.GenericExtractor`)."""
 
     def section(self) -> str | None:
+        return self._section
+
+    @cached_property
+    def _section(self) -> str | None:
         selected = self._selected("section")
         if selected:
             return clean_inline(selected[0])
@@ -41,7 +46,8 @@ class TaxonomyField:
         """The section the article page shows: an ``itemprop=articleSection`` element, else the article's own
         category label (a class like ``article_details_category``, ``post-category``), outside the page chrome."""
         found = self.page.index.having("itemprop", "articlesection")
-        found += [el for el, attrs in self._attributed if ARTICLE_CATEGORY.search(attrs)]
+        found += [el for el, attrs in self._attributed
+                  if ("cat" in attrs or "section" in attrs) and ARTICLE_CATEGORY.search(attrs)]
         for el in found:
             if el.tag in NON_CONTENT_TAGS or in_page_chrome(el):
                 continue
@@ -62,6 +68,10 @@ class TaxonomyField:
         return None
 
     def tags(self) -> list[str]:
+        return list(self._tags)
+
+    @cached_property
+    def _tags(self) -> list[str]:
         selected = self._selected("tags")
         if selected:
             return list(dict.fromkeys(clean_inline(v) for v in selected if clean_inline(v)))
