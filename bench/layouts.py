@@ -73,7 +73,7 @@ _NOT_PEOPLE = {
 _NOT_PERSON_SHAPE = re.compile(r"\sبرس$|^قناة\s")
 # The corpus kept the source pages' own cross-links as lines ("للمزيد: <title>", "اقرأ أيضا: <title>"): on the page
 # they were read-also links, not article text, so they are left out; every family adds read-also traps of its own.
-_XREF = re.compile(r"^(?:للمزيد|[اإ]قرأ\s+[أا]يضا)\S*\s*(?:[-:|–]|$)")
+_XREF = re.compile(r"^(?:للمزيد\s*(?:[-:|–]|$)|[اإ]قرأ\s+[أا]يضا)")
 _ARABIC_NAME = re.compile(r"^[\u0621-\u064A]+(?: [\u0621-\u064A]+){1,3}$")
 
 MONTHS_EG = ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر",
@@ -567,11 +567,12 @@ def cases(per_family: int, families=None, seed: int = 12) -> list[Case]:
 
 # -- judging ---------------------------------------------------------------------------------------------------
 
-_INVISIBLE = re.compile("[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+_INVISIBLE = re.compile("[\u200b-\u200f\u061c\u202a-\u202e\u2066-\u2069\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _ws(text: str | None) -> str:
-    """Text as a reader sees it: whitespace collapsed, invisible characters (zero-width, bidi marks) gone."""
+    """Text as a reader sees it: whitespace collapsed, invisible characters (zero-width, bidi marks, control
+    characters the corpus text carries) gone."""
     return " ".join(_INVISIBLE.sub("", text or "").split())
 
 
