@@ -25,7 +25,6 @@ from .selectors import (
     PLATFORM,
     SECOND_LEVEL,
     SKIP_LINE,
-    SPACES,
     TOKEN_SPLIT,
 )
 
@@ -163,7 +162,7 @@ def site_xpath(expression: str) -> etree.XPath:
 
 def text_len(el) -> int:
     """Length of an element's rendered text (whitespace collapsed): a cheap measure for scoring containers."""
-    return len(SPACES.sub(" ", "".join(el.itertext())).strip())
+    return len(" ".join("".join(el.itertext()).split()))
 
 
 def inline_parts(el, parts: list[str]) -> None:

@@ -75,6 +75,8 @@ class PeopleField:
                 name_el = el.find('.//*[@itemprop="name"]')
                 dom.append(name_el.get("content") or text_of(name_el) if name_el is not None else text_of(el))
             for el, attrs in self._attributed:
+                if not ("by" in attrs or "writ" in attrs or "auth" in attrs or "report" in attrs or "kat" in attrs):
+                    continue  # a cheap test first: most class names name none of these
                 if el.tag in NON_CONTENT_TAGS or el.tag in ("article", "body") or not BYLINE_ATTR.search(attrs):
                     continue
                 if BYLINE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
