@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lock lint eval bench
+.PHONY: demo test install lock lint eval eval-layouts bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test: $(STAMP)
 # Field accuracy on the hand-read pages (../shared/fixtures and tests/fixtures): ours, trafilatura, htmldate.
 eval: $(STAMP)
 	$(BIN)/python bench/eval.py
+
+# Field accuracy on real corpus articles served in 13 layout families (synthetic markup), ours beside trafilatura.
+eval-layouts: $(STAMP)
+	$(BIN)/python bench/layouts.py
 
 # Crawl speed with storage on vs a bare Scrapy crawl (needs PostgreSQL at 127.0.0.1:5432, like the tests).
 bench: $(STAMP)

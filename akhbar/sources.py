@@ -74,11 +74,11 @@ _REQUIRED = {
     "key": str,
     "name": str,
     "country": str,
-    "time_zone": str,
     "home_url": str,
     "allowed_domains": list,
 }
 _OPTIONAL = {
+    "time_zone": (str, None),  # None: the zone of the country (COUNTRY_ZONES)
     "language": (str, "ar"),
     "locale": (str, "ar"),
     "schedule": (str, "@hourly"),
@@ -99,6 +99,15 @@ _OPTIONAL = {
     "notes": (str, ""),
 
     "canonical_domains": (list, []),
+}
+# A source with no time_zone takes its country's zone (one zone per country; countries with several need one).
+COUNTRY_ZONES = {
+    "EG": "Africa/Cairo", "SA": "Asia/Riyadh", "AE": "Asia/Dubai", "QA": "Asia/Qatar", "KW": "Asia/Kuwait",
+    "BH": "Asia/Bahrain", "OM": "Asia/Muscat", "YE": "Asia/Aden", "JO": "Asia/Amman", "LB": "Asia/Beirut",
+    "SY": "Asia/Damascus", "IQ": "Asia/Baghdad", "PS": "Asia/Gaza", "SD": "Africa/Khartoum", "LY": "Africa/Tripoli",
+    "TN": "Africa/Tunis", "DZ": "Africa/Algiers", "MA": "Africa/Casablanca", "MR": "Africa/Nouakchott",
+    "SO": "Africa/Mogadishu", "DJ": "Africa/Djibouti", "KM": "Indian/Comoro", "TR": "Europe/Istanbul",
+    "IR": "Asia/Tehran", "GB": "Europe/London", "FR": "Europe/Paris", "DE": "Europe/Berlin", "IL": "Asia/Jerusalem",
 }
 _URL_LISTS = ("feeds", "sitemaps", "news_sitemaps", "listing_pages")
 _CRON_PRESETS = {"@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly", "@continuous"}
@@ -185,6 +194,11 @@ def _parse_entry(index: int, entry: dict, settings: Settings) -> Source:
         values[name] = value
     if not _KEY_RE.match(values["key"]):
         raise RegistryError(f"{where}: key must be lowercase letters, digits and _ (got {values['key']!r})")
+    if values["time_zone"] is None:
+        if values["country"] not in COUNTRY_ZONES:
+            raise RegistryError(f"{where}: no time_zone, and country {values['country']!r} has no single zone: "
+                                "set time_zone")
+        values["time_zone"] = COUNTRY_ZONES[values["country"]]
     try:
         ZoneInfo(values["time_zone"])
     except (ZoneInfoNotFoundError, ValueError) as exc:

@@ -45,15 +45,20 @@ _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
 
 
+class UnknownZone(ValueError):
+    pass
+
+
 @lru_cache(maxsize=64)
 def zone(name: str | None) -> tzinfo:
-    """An IANA zone by name; UTC for None, an empty name or an unknown name."""
+    """An IANA zone by name; UTC for None or an empty name. An unknown name raises :class:`UnknownZone`: a
+    misspelt zone must not silently become UTC."""
     if not name:
         return UTC
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise UnknownZone(f"unknown time zone {name!r}") from exc
 
 
 def _offset(text: str) -> tzinfo:

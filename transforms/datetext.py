@@ -112,8 +112,9 @@ def _hijri_to_gregorian(year: int, month: int, day: int) -> tuple[int, int, int]
     return g.year, g.month, g.day
 
 
-def _clock(text: str) -> tuple[time, int] | None:
-    """The first clock time in folded ``text`` and where it starts."""
+def _clocks(text: str) -> list[tuple[time, int]]:
+    """Every valid clock time in folded ``text`` and where it starts."""
+    out = []
     for match in _CLOCK.finditer(text):
         hour, minute, second = int(match["h"]), int(match["mi"]), int(match["s"] or 0)
         ampm = match["ampm"]
@@ -122,8 +123,24 @@ def _clock(text: str) -> tuple[time, int] | None:
         elif ampm in _AM and hour == 12:
             hour = 0
         if hour < 24 and minute < 60 and second < 60:
-            return time(hour, minute, second), match.start()
-    return None
+            out.append((time(hour, minute, second), match.start()))
+    return out
+
+
+def _clock(text: str) -> tuple[time, int] | None:
+    """The first clock time in folded ``text`` and where it starts."""
+    clocks = _clocks(text)
+    return clocks[0] if clocks else None
+
+
+def _own_clock(clocks: list[tuple[time, int]], start: int, lower: int, upper: int) -> time | None:
+    """The clock that belongs to the date at ``start``: the first one after it and before the next date (at
+    ``upper``), else the last one before it and after the previous date (at ``lower``)."""
+    after = [c for c, pos in clocks if start <= pos < upper]
+    if after:
+        return after[0]
+    before = [c for c, pos in clocks if lower <= pos < start]
+    return before[-1] if before else None
 
 
 def _calendar_dates(text: str) -> list[tuple[int, int, int, str, int]]:
@@ -166,15 +183,19 @@ def parse_shown(text: str | None, base: datetime | None = None, tz: tzinfo | Non
     if not text:
         return None
     folded = fold(text)
-    dates = _calendar_dates(folded)
-    clock = _clock(folded)
+    dates = sorted(_calendar_dates(folded), key=lambda d: d[4])
     if dates:
-        # A dual date names the same day twice: the Gregorian one is what the page means in our calendar.
-        gregorian = [d for d in dates if d[3] == "gregorian"]
-        year, month, day, calendar, _pos = (gregorian or dates)[0]
+        # The first date the text shows wins, by position. A dual date names the same day twice, side by side
+        # ("15 رجب 1445هـ الموافق 27 يناير 2024م"): the Gregorian one is what the page means in our calendar.
+        group = [dates[0]] + [d for d in dates[1:2] if d[4] - dates[0][4] <= 50]
+        gregorian = [d for d in group if d[3] == "gregorian"]
+        year, month, day, calendar, _pos = (gregorian or group)[0]
+        following = [d[4] for d in dates if d[4] > group[-1][4]]
+        clock = _own_clock(_clocks(folded), group[0][4], 0, following[0] if following else len(folded) + 1)
         if clock is not None:
-            return ShownDate(datetime.combine(datetime(year, month, day).date(), clock[0]), True, calendar)
+            return ShownDate(datetime.combine(datetime(year, month, day).date(), clock), True, calendar)
         return ShownDate(datetime(year, month, day), False, calendar)
+    clock = _clock(folded)
     if base is None:
         return None
     local_base = base if tz is None or base.tzinfo is None else base.astimezone(tz)

@@ -9,13 +9,12 @@ two Arabic code pages are tried and the one that yields most Arabic letters wins
 from __future__ import annotations
 
 import codecs
-import gzip
 import re
 import zlib
 
 from bs4 import UnicodeDammit
 
-from .errors import EmptyPage, NotHtml
+from .errors import EmptyPage, NotHtml, PageTooLarge
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _SNIFF_BYTES = 4096
@@ -38,14 +37,23 @@ _BINARY_MAGIC = (
 )
 
 
+MAX_INFLATED_BYTES = 64_000_000  # a compressed body that inflates past this is a bomb, not a page
+
+
 def gunzip(data: bytes) -> bytes:
     """Decompress gzip bytes (magic 1f 8b); other bytes come back unchanged."""
     if data[:2] != _GZIP_MAGIC:
         return data
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
     try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
+        out = inflater.decompress(data, MAX_INFLATED_BYTES)
+    except zlib.error as exc:
         raise NotHtml(f"corrupt gzip: {exc}") from exc
+    if inflater.unconsumed_tail:
+        raise PageTooLarge(f"the gzip body inflates past {MAX_INFLATED_BYTES:,} bytes")
+    if not inflater.eof:
+        raise NotHtml("corrupt gzip: truncated stream")
+    return out
 
 
 def sniff_binary(data: bytes) -> str | None:
@@ -65,9 +73,12 @@ def _codec(name: str | bytes | None) -> str | None:
     if isinstance(name, bytes):
         name = name.decode("ascii", "ignore")
     try:
-        codec = codecs.lookup(name.strip().lower()).name
+        info = codecs.lookup(name.strip().lower())
     except LookupError:
         return None
+    if not getattr(info, "_is_text_encoding", True):
+        return None  # "uu", "base64", "zlib" …: byte-to-byte codecs, not a character set (found by the fuzz test)
+    codec = info.name
     # Browsers treat these labels as their supersets (WHATWG encoding spec).
     return {"iso8859-1": "cp1252", "ascii": "cp1252", "iso8859-9": "cp1254", "tis-620": "cp874"}.get(codec, codec)
 

@@ -22,3 +22,14 @@ class EmptyPage(ExtractionError):
 
 class NoArticle(ExtractionError):
     code = "no_article"
+
+
+class PageTooLarge(ExtractionError):
+    code = "page_too_large"
+
+
+class ExtractorFailed(ExtractionError):
+    """The extractor itself failed on this page (a bug to fix, not a property of the page). The page is
+    quarantined with this code instead of aborting the batch; the cause is chained."""
+
+    code = "extractor_failed"

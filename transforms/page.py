@@ -31,8 +31,49 @@ NON_CONTENT_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", 
                     "button", "select", "textarea", "input")
 
 
-_PARSER = etree.HTMLParser(remove_blank_text=False, remove_comments=False, no_network=True)
+# huge_tree: without it libxml2 stops at depth 256 and a page with runs of unclosed tags loses its body.
+_PARSER = etree.HTMLParser(remove_blank_text=False, remove_comments=False, no_network=True, huge_tree=True)
 _INDEXED_ATTRS = frozenset(("itemprop", "property", "rel"))
+
+
+_OPEN_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>")
+
+
+def _too_deep(parser) -> bool:
+    return any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
+def _drop_unclosed_runs(text: str) -> str:
+    opened: dict[str, int] = {}
+    for match in _OPEN_TAG.finditer(text):
+        name = match.group(1).lower()
+        opened[name] = opened.get(name, 0) + 1
+    lowered = text.lower()
+    runaway = [name for name, count in opened.items()
+               if name not in ("html", "head", "body", "p", "br", "img", "meta", "link", "input", "hr")
+               and count - lowered.count(f"</{name}") > 200]
+    for name in runaway:
+        text = re.sub(rf"</?{name}\b[^>]*>", " " if name not in ("div", "section", "li", "td", "tr") else "<br>",
+                      text, flags=re.IGNORECASE)
+    return text
+
+
+def url_parts(url: str | None):
+    """``urlsplit(url)``, or None for a URL that does not split (a broken IPv6 host: pages carry such links)."""
+    try:
+        return urlsplit(url or "")
+    except ValueError:
+        return None
+
+
+def url_host(url: str | None) -> str:
+    parts = url_parts(url)
+    return (parts.hostname or "").lower() if parts is not None else ""
+
+
+def url_path(url: str | None) -> str:
+    parts = url_parts(url)
+    return parts.path if parts is not None else ""
 
 
 def looks_like_html(text: str) -> bool:
@@ -77,6 +118,10 @@ class Page:
             # A plain lxml tree, not lxml.html's: its per-element class lookup costs more than the parse itself on
             # large pages, and extraction needs none of HtmlElement's methods.
             tree = etree.fromstring(text, _PARSER)
+            if _too_deep(_PARSER):
+                # Runs of unclosed tags nest past libxml2's depth limit, and it drops everything below. The tags
+                # that are opened far more often than closed carry no structure: drop them and parse again.
+                tree = etree.fromstring(_drop_unclosed_runs(text), _PARSER)
         except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
             raise NotHtml(f"unparseable HTML: {exc}") from exc
         if tree is None:
@@ -139,16 +184,24 @@ class Page:
         href = href.strip()
         if not href or href.startswith(("javascript:", "data:", "mailto:")):
             return None
-        return urljoin(self.base_url, href)
+        try:
+            return urljoin(self.base_url, href)
+        except ValueError:
+            return None  # an href that is not an address
 
     @cached_property
     def base_url(self) -> str:
         base = self.tree.find(".//base[@href]")
-        return urljoin(self.url, base.get("href")) if base is not None else self.url
+        if base is None:
+            return self.url
+        try:
+            return urljoin(self.url, base.get("href"))
+        except ValueError:
+            return self.url
 
     @cached_property
     def host(self) -> str:
-        host = (urlsplit(self.url).hostname or "").lower()
+        host = url_host(self.url)
         return host.removeprefix("www.")
 
     @cached_property

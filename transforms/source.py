@@ -15,6 +15,12 @@ class SourceInfo:
     """
 
     key: str
-    time_zone: str = "Africa/Cairo"
+    time_zone: str | None = None  # None: not known (dates then take the zone the page states, else UTC)
     locale: str = "ar"
     name: str | None = None  # the site's display name, e.g. "اليوم السابع"; never an author
+
+    def __post_init__(self) -> None:
+        if self.time_zone:
+            from .dates import zone
+
+            zone(self.time_zone)  # an unknown zone name is an error here, never a silent UTC

@@ -53,7 +53,19 @@ def _keep_param(key: str, value: str) -> bool:
 
 
 def url_key(url: str) -> str:
-    """The canonical key of ``url``: ``host/path?sorted-query`` with no scheme and no tracking noise."""
+    """The canonical key of ``url``: ``host/path?sorted-query`` with no scheme and no tracking noise.
+
+    Never raises: a URL that does not parse (a bad port, a broken IPv6 host) keys as its own stripped text, so
+    one odd canonical link cannot abort a batch.
+    """
+    try:
+        return _url_key(url)
+    except ValueError:
+        text = (url or "").strip()
+        return re.sub(r"^[a-z][a-z0-9+.\-]*://", "", text, flags=re.IGNORECASE)
+
+
+def _url_key(url: str) -> str:
     parts = _unwrap_amp_cache(urlsplit(url.strip()))
     host = (parts.hostname or "").lower().rstrip(".")
     host = host.removeprefix("www.").removeprefix("amp.")

@@ -1,7 +1,9 @@
 """Site extractors: a registry from domain to the extractor classes of that site, the generic one as fallback.
 
 A site class subclasses :class:`transforms.extract.GenericExtractor`, names its ``DOMAINS`` and overrides only
-what the generic cascade gets wrong for that site (its home ``TIME_ZONE``, its ``BODY_XPATH``, a field method).
+what the generic cascade gets wrong for that site (its home ``TIME_ZONE``, its ``BODY_XPATH``, ``SELECTORS`` for any
+field, a field method). Site modules are discovered: every module in this package is imported and registers its
+classes; a new site is a new file.
 One class per site layout: when a site is redesigned, the old class gets ``VALID_UNTIL`` (the last fetch date
 its layout applies to) and a new class is added, so old saved pages still parse with the class of their time.
 
@@ -17,10 +19,9 @@ its ``og:url``, or a host name leading the URL path.
 from __future__ import annotations
 
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from ..extract import GenericExtractor
-from ..page import Page
+from ..page import Page, url_host, url_path
 
 
 class SiteRegistry:
@@ -87,14 +88,14 @@ def site_hosts(page: Page) -> list[str]:
     """Hosts the page may belong to, most direct first: the fetched URL's, a host leading the URL path (a mirror
     serving ``/<original host>/<original path>``), the canonical link's and ``og:url``'s."""
     hosts = [page.host]
-    first = urlsplit(page.url).path.lstrip("/").split("/", 1)[0].lower()
+    first = url_path(page.url).lstrip("/").split("/", 1)[0].lower()
     if "." in first and not first.endswith((".html", ".htm", ".php", ".asp", ".aspx")) and \
             first.replace(".", "").replace("-", "").isalnum():
         hosts.append(first)
     for link in page.tree.iter("link"):
         if "canonical" in (link.get("rel") or "").lower().split():
-            hosts.append(urlsplit(link.get("href") or "").hostname or "")
-    hosts.append(urlsplit(page.meta_first("og:url") or "").hostname or "")
+            hosts.append(url_host(link.get("href")))
+    hosts.append(url_host(page.meta_first("og:url")))
     out: list[str] = []
     for host in hosts:
         host = _bare(host or "")
@@ -106,7 +107,19 @@ def site_hosts(page: Page) -> list[str]:
 REGISTRY = SiteRegistry()
 register = REGISTRY.register
 
-# Site modules register their classes on import.
-from . import lbcgroup, youm7  # noqa: F401
 
-__all__ = ["REGISTRY", "SiteRegistry", "register", "site_hosts"]
+
+def _discover() -> list[str]:
+    """Import every module of this package: each registers its classes on import. A new site is a new file."""
+    import importlib
+    import pkgutil
+
+    names = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+    for name in names:
+        importlib.import_module(f"{__name__}.{name}")
+    return names
+
+
+SITE_MODULES = _discover()
+
+__all__ = ["REGISTRY", "SITE_MODULES", "SiteRegistry", "register", "site_hosts"]

@@ -1,0 +1,2 @@
+DROP VIEW IF EXISTS v_second_opinion_daily;
+DROP TABLE IF EXISTS second_opinions;
