@@ -84,6 +84,11 @@ def cmd_run(args, settings) -> int:
     with progress() as reporter:
         summary = run_with_progress(settings, args.source, reporter)
     print("\n".join(summary.lines()))
+    from akhbar.pipeline.health import RED
+
+    if summary.health in RED:  # a cron job or a wrapper script must see it, not only a person
+        print(f"akhbar: {args.source} is {summary.health}: {summary.health_reason}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -95,6 +95,9 @@ class Settings:
     db_lock_timeout: int = 600
     db_statement_timeout: int = 1800
     stale_after_intervals: int = 24
+    # The extraction second opinion (akhbar/second_opinion.py): trafilatura reads 1 page in 20 (every page of
+    # a source's first run) beside us; a run where they disagree too often is broken_extractor.
+    second_opinion: bool = True
 
     @property
     def demo_site_url(self) -> str:
@@ -151,6 +154,16 @@ class Settings:
 _SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|TOKEN|CREDENTIAL", re.IGNORECASE)
 
 
+def boolean(raw: str) -> bool:
+    """An on/off setting: 1/true/yes/on or 0/false/no/off."""
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(raw)
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from ``env`` (default: the process environment)."""
     env = os.environ if env is None else env
@@ -200,6 +213,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         db_lock_timeout=get("DB_LOCK_TIMEOUT", defaults.db_lock_timeout, int),
         db_statement_timeout=get("DB_STATEMENT_TIMEOUT", defaults.db_statement_timeout, int),
         stale_after_intervals=get("STALE_AFTER_INTERVALS", defaults.stale_after_intervals, int),
+        second_opinion=get("SECOND_OPINION", defaults.second_opinion, boolean),
     )
 
 

@@ -9,6 +9,10 @@ anything else to the demo pages. Each mirror source publishes its discovery docu
   monthly sitemap carrying ``lastmod``.
 - ``blocked.localhost``: a site that blocks crawlers: its RSS feed answers, but every article page is a 403, a
   captcha page (status 200) or a 429 with a Retry-After of an hour (the ``blocked`` health verdict).
+- ``redesign.localhost``: a site whose pages name lbcgroup.tv as their canonical home, after a redesign that the
+  LBCI site class (``transforms/sites/lbcgroup.py``) does not know: the first paragraph is where the class looks
+  for the body, the rest moved to a sibling block. Our body is one paragraph; trafilatura reads them all (the
+  second opinion's ``broken_extractor`` verdict). The words are synthetic; the markup follows LBCI's.
 - ``bench.localhost``: a sitemap of :data:`BENCH_PAGES` small article pages, for ``bench/crawl.py``.
 - ``elsewhere.localhost``: a site outside every source's allowed domains (the target of an offsite redirect).
 - ``bench.localhost`` also serves the same pages through a sitemap index (``/sitemap_index.xml``) of
@@ -35,8 +39,8 @@ from xml.sax.saxutils import escape
 from akhbar.config import DEMO_PAGES_DIR
 
 FIXTURES_DIR = DEMO_PAGES_DIR.parent
-HOSTS = ("masr.localhost", "sham.localhost", "khaleej.localhost", "blocked.localhost", "bench.localhost",
-         "elsewhere.localhost", "control.localhost")
+HOSTS = ("masr.localhost", "sham.localhost", "khaleej.localhost", "blocked.localhost", "redesign.localhost",
+         "bench.localhost", "elsewhere.localhost", "control.localhost")
 BENCH_PAGES = 2000
 PUBLISHED = datetime(2026, 1, 8, 9, 30, tzinfo=UTC)
 OLD = datetime(2020, 3, 17, 8, 0, tzinfo=UTC)
@@ -75,6 +79,10 @@ MASR_PAGES = [
 # blocked.localhost's feed: every page refuses the crawler (see Mirror.render).
 BLOCKED_PAGES = {"/news/b1": 403, "/news/b2": 403, "/news/b3": 403, "/news/b4": 200, "/news/b5": 200,
                  "/news/b6": 429}
+# redesign.localhost's feed: REDESIGN_PAGES pages in the new layout.
+REDESIGN_PAGES = 12
+REDESIGN_TOPICS = ("الكهرباء", "المياه", "المدارس", "الطرقات", "المستشفيات", "النقل العام", "الزراعة", "السياحة",
+                   "الاتصالات", "الإسكان", "البيئة", "الرياضة")
 KHALEEJ_PAGES = ["/2026/01/08/article-3001", "/2026/01/08/article-3002", "/2026/01/07/article-3003",
                  "/2020/03/17/article-0001"]
 
@@ -148,6 +156,41 @@ class Mirror:
                         for i, p in enumerate(BLOCKED_PAGES))
         return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>محجوب</title>'
                 f"<link>{base}/</link>\n{items}</channel></rss>\n").encode()
+
+    def redesign_feed(self) -> bytes:
+        base = self.state.base("redesign.localhost")
+        items = "".join(f"<item><title>خطة جديدة لقطاع {topic}</title><link>{base}/news/r{i}</link>"
+                        f"<guid>{base}/news/r{i}</guid><pubDate>{format_datetime(PUBLISHED)}</pubDate></item>\n"
+                        for i, topic in enumerate(REDESIGN_TOPICS, 1))
+        return (f'<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>تجديد</title>'
+                f"<link>{base}/</link>\n{items}</channel></rss>\n").encode()
+
+    @staticmethod
+    def redesign_page(n: int) -> bytes:
+        """An article in the redesigned layout: the lead paragraph alone in LongDesc's first block."""
+        topic = REDESIGN_TOPICS[n - 1]
+        title = f"خطة جديدة لقطاع {topic} في بيروت والمحافظات"
+        lead = (f"أعلنت الحكومة اللبنانية اليوم خطة جديدة لقطاع {topic} تمتد على ثلاث سنوات، وقال الوزير المختص "
+                "في مؤتمر صحافي إن الخطة تشمل بيروت وكل المحافظات وتبدأ أعمالها الأولى في الشهر المقبل بعد "
+                "موافقة مجلس الوزراء على تمويلها. وأضاف أن الوزارة ستعرض التفاصيل الكاملة على لجنة الأشغال "
+                "النيابية الأسبوع المقبل.")
+        rest = [f"وأوضح الوزير أن المرحلة {stage} من خطة {topic} تتضمن مشاريع في {place}، وأن الكلفة ستغطى من "
+                "موازنة الدولة ومن قروض ميسرة، مشيرا إلى أن لجنة خاصة ستتابع التنفيذ وتنشر تقريرا كل ثلاثة أشهر "
+                "عن سير العمل وعن المبالغ التي صرفت."
+                for stage, place in (("الأولى", "بيروت وجبل لبنان"), ("الثانية", "الشمال وعكار"),
+                                     ("الثالثة", "البقاع والجنوب"), ("الرابعة", "النبطية وبعلبك الهرمل"),
+                                     ("الخامسة", "المناطق الريفية"))]
+        url = f"https://www.lbcgroup.tv/news/lebanon/{900000 + n}/redesign-{n}/ar"
+        published = PUBLISHED.isoformat()
+        body = "".join(f"<p>{p}</p>" for p in rest)
+        return (f'<!DOCTYPE html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{title} - LBCI</title>'
+                f'<link rel="canonical" href="{url}"><meta property="og:title" content="{title}">'
+                f'<meta property="og:site_name" content="LBCI Lebanon">'
+                f'<script type="application/ld+json">{{"@context": "https://schema.org", "@type": "NewsArticle", '
+                f'"headline": "{title}", "datePublished": "{published}"}}</script></head><body>'
+                f'<header><a href="/">LBCI</a></header><main><article><h1>{title}</h1>'
+                f'<div class="LongDesc"><div><p>{lead}</p></div><div class="article-rest">{body}</div></div>'
+                f"</article></main><footer>LBCI</footer></body></html>").encode()
 
     def sham_atom(self) -> bytes:
         base = self.state.base("sham.localhost")
@@ -311,6 +354,7 @@ class Mirror:
             ("khaleej.localhost", "/sitemaps/2026-01.xml"): (self.khaleej_monthly, "application/xml"),
             ("bench.localhost", "/sitemap.xml"): (self.bench_sitemap, "application/xml"),
             ("blocked.localhost", "/rss.xml"): (self.blocked_feed, "application/rss+xml; charset=utf-8"),
+            ("redesign.localhost", "/rss.xml"): (self.redesign_feed, "application/rss+xml; charset=utf-8"),
         }
         if key in documents:
             make, content_type = documents[key]
@@ -321,6 +365,10 @@ class Mirror:
             if status == 429:
                 return send(429, b"<html><body>slow down</body></html>", headers={"Retry-After": "3600"})
             return send(status, CAPTCHA_PAGE if status == 200 else b"<html><body>forbidden</body></html>")
+
+        if host == "redesign.localhost" and path.startswith("/news/r") and path[7:].isdigit() \
+                and 1 <= int(path[7:]) <= REDESIGN_PAGES:
+            return send(200, self.redesign_page(int(path[7:])))
 
         if host == "bench.localhost" and path.startswith("/article/"):
             return send(200, self.bench_page(int(path.rsplit("/", 1)[1])))

@@ -66,9 +66,19 @@ def unreachable(discovery: dict, pages_fetched: int) -> bool:
     return readable == 0 and pages_fetched == 0
 
 
+def _second_opinion_failure(url: str, run_id: int) -> str | None:
+    """Why the run's second opinion fails it (naming the source and the fields), or None."""
+    from akhbar import second_opinion
+
+    with db.transaction(url) as cur:
+        rates = second_opinion.run_rate(cur, run_id)
+    return "; ".join(m for m in map(second_opinion.verdict, rates) if m) or None
+
+
 def judge(settings: Settings, run_id: int, *, second_opinion: str | None = None) -> Verdict:
     """The run's verdict from what it recorded. ``second_opinion``: why the second opinion rejected the run's
-    extraction, if it did (a broken extractor)."""
+    extraction, if it did (a broken extractor); by default it is read from what the parse step recorded
+    (``akhbar.second_opinion.run_rate``)."""
     from akhbar.sources import get_source
 
     url = db.database_url(settings)
@@ -76,8 +86,10 @@ def judge(settings: Settings, run_id: int, *, second_opinion: str | None = None)
     key, stats = run["source_key"], run["stats"]
     if run["health"] == BROKEN_EXTRACTOR:  # the gate's verdict, recorded by the validate step
         return Verdict(BROKEN_EXTRACTOR, run["health_reason"] or f"{key}: the quality gate failed")
+    if second_opinion is None:
+        second_opinion = _second_opinion_failure(url, run_id)
     if second_opinion:
-        return Verdict(BROKEN_EXTRACTOR, f"{key}: the second opinion disagreed with the extractor: {second_opinion}")
+        return Verdict(BROKEN_EXTRACTOR, f"the second opinion disagreed with the extractor: {second_opinion}")
     discovery = stats.get("discovery") or {}
     if "discovery" in stats and unreachable(discovery, stats.get("pages_fetched", 0)):
         failed = ", ".join(f"{k} {n}" for k, n in sorted(discovery.items())) or "no discovery URL answered"

@@ -1,13 +1,14 @@
 """The parse step: the run claims its pages (its own, and those of its source's runs that died: see
 ``lifecycle``), then every claimed pending page goes through ``transforms.extract``, staged for the quality
-gate or quarantined with the reason it could not parse."""
+gate or quarantined with the reason it could not parse. A sample of the parsed pages also gets trafilatura's
+reading beside ours (``akhbar.second_opinion``), recorded for the run's health verdict."""
 
 from __future__ import annotations
 
 import json
 import logging
 
-from akhbar import db
+from akhbar import db, second_opinion
 from akhbar.config import Settings
 from akhbar.pipeline import lifecycle
 from akhbar.pipeline.runs import get_run, quarantine_row, set_status
@@ -45,7 +46,8 @@ def _parse(settings: Settings, run_id: int, adopt: bool) -> dict:
     info = transforms.SourceInfo(key=source.key, time_zone=source.time_zone, locale=source.locale)
     with db.step_transaction(settings, "parse") as cur:
         claimed = lifecycle.claim(cur, settings, run_id, source.key, adopt=adopt)
-    counts = {"parsed": 0, "parse_quarantined": 0, "adopted": claimed["adopted"],
+        first_run = settings.second_opinion and second_opinion.first_run(cur, source.key, run_id)
+    counts = {"parsed": 0, "parse_quarantined": 0, "second_opinions": 0, "adopted": claimed["adopted"],
               "attempts_exhausted": claimed["attempts_exhausted"]}
     while True:
         with db.step_transaction(settings, "parse") as cur:
@@ -53,7 +55,7 @@ def _parse(settings: Settings, run_id: int, adopt: bool) -> dict:
             pages = cur.fetchall()
             if not pages:
                 break
-            staged, quarantined = [], []
+            staged, quarantined, opinions = [], [], []
             for page_id, page_url, final_url, status, content_type, body, fetch_error, fetched_at in pages:
                 address = final_url or page_url
                 if fetch_error:
@@ -77,14 +79,21 @@ def _parse(settings: Settings, run_id: int, adopt: bool) -> dict:
                                                        ["extractor_crashed"],
                                                        {"detail": f"{exc.__class__.__name__}: {exc}"[:2000]}))
                     continue
-                staged.append((page_id, run_id, source.key, transforms.url_key(article.canonical_url),
-                               json.dumps(article.to_dict(), ensure_ascii=False)))
+                key = transforms.url_key(article.canonical_url)
+                staged.append((page_id, run_id, source.key, key, json.dumps(article.to_dict(), ensure_ascii=False)))
+                if settings.second_opinion and second_opinion.sampled(key, first_run):
+                    try:
+                        opinions.append((page_id, page_url, second_opinion.compare(article, html, address)))
+                    except Exception:  # the second opinion is advice: its failure must not cost the page
+                        log.exception("second opinion failed on %s", page_url)
+            second_opinion.record(cur, run_id, source.key, opinions)
             if staged:
                 stage_extracted(cur, staged)
                 lifecycle.set_state(cur, [row[0] for row in staged], "extracted", transforms.EXTRACTOR_VERSION)
             lifecycle.quarantine(cur, quarantined, extractor_version=transforms.EXTRACTOR_VERSION)
             counts["parsed"] += len(staged)
             counts["parse_quarantined"] += len(quarantined)
+            counts["second_opinions"] += len(opinions)
     with db.step_transaction(settings, "parse") as cur:
         set_status(cur, run_id, "parsed", counts)
     return counts

@@ -1,6 +1,6 @@
 -- The Sources page: one row per source key in %(keys)s (the registry), as of now().
 -- Windows: articles first loaded in the last 24 h and per day over %(days)s days (the sparkline); quarantine
--- rate and top reason over the last 7 days (quarantined pages over pages fetched); the latest run and its
+-- rate and top reason, and the second opinion's disagreement rate, over the last 7 days; the latest run and its
 -- health verdict (of the latest judged run); the newest article's publication time.
 WITH keys AS (
     SELECT k AS source_key, ord FROM unnest(%(keys)s::text[]) WITH ORDINALITY AS t(k, ord)
@@ -38,6 +38,11 @@ WITH keys AS (
     FROM quarantine q
     WHERE q.source_key = ANY(%(keys)s::text[]) AND q.created_at >= now() - interval '7 days'
     GROUP BY 1
+), opinions AS (  -- the extraction second opinion over the last 7 days (akhbar/second_opinion.py)
+    SELECT o.source_key, count(*) AS sampled, count(*) FILTER (WHERE o.disagrees) AS disagreed
+    FROM second_opinions o
+    WHERE o.source_key = ANY(%(keys)s::text[]) AND o.checked_at >= now() - interval '7 days'
+    GROUP BY 1
 )
 SELECT k.source_key,
        s.name,
@@ -51,7 +56,8 @@ SELECT k.source_key,
        coalesce(f.n, 0) AS pages_fetched_7d,
        coalesce(q.n, 0) AS pages_quarantined_7d,
        q.top_reason,
-       NULL::numeric AS second_opinion_rate,
+       coalesce(op.sampled, 0) AS second_opinion_sampled_7d,
+       round(op.disagreed::numeric / nullif(op.sampled, 0), 3) AS second_opinion_rate,
        newest.published_at AS newest_article
 FROM keys k
 LEFT JOIN sources s ON s.key = k.source_key
@@ -60,6 +66,7 @@ LEFT JOIN verdict v ON v.source_key = k.source_key
 LEFT JOIN last_day ld ON ld.source_key = k.source_key
 LEFT JOIN fetched f ON f.source_key = k.source_key
 LEFT JOIN quarantined q ON q.source_key = k.source_key
+LEFT JOIN opinions op ON op.source_key = k.source_key
 LEFT JOIN LATERAL (
     SELECT a.published_at FROM articles a
     WHERE a.source_key = k.source_key AND a.published_at IS NOT NULL

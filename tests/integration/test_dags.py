@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
@@ -16,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
-TEST_SOURCES = ["broken", "mirror_blocked"]  # registry keys that only these tests define
+TEST_SOURCES = ["broken", "mirror_blocked", "mirror_redesign"]  # registry keys that only these tests define
 SOURCE_TASKS = ["crawl", "parse", "validate", "load", "report", "announce"]
 
 
@@ -370,3 +371,55 @@ concurrency_per_domain = 8
     summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("akhbar FAILED")]
     expected = f"akhbar FAILED source=mirror_blocked task=report (try 1): AirflowFailException: blocked: {reason}"
     assert summaries == [expected], summaries
+
+
+@pytest.mark.slow
+def test_a_redesign_that_breaks_the_extractor_turns_red_as_broken_extractor(
+        airflow_db, settings, query, tmp_path, monkeypatch, caplog):
+    """redesign.localhost (akhbar/mirror.py): 12 pages in a layout the LBCI site class does not know, so our
+    body is the lead paragraph alone (about 300 characters, enough for the gate) where the page has six. Every
+    page of a source's first run gets the second opinion; trafilatura reads all six paragraphs, so all 12
+    disagree (body_short). The articles still load, and the run is red at report as broken_extractor, naming
+    the source and the field; v_source_health shows the rate."""
+    registry = tmp_path / "sources.toml"
+    registry.write_text(f"""
+[[source]]
+key = "mirror_redesign"
+name = "loopback mirror: a site after a redesign"
+country = "LB"
+home_url = "http://redesign.localhost:{settings.demo_port}/"
+allowed_domains = ["redesign.localhost"]
+canonical_domains = ["redesign.localhost", "lbcgroup.tv"]
+feeds = ["http://redesign.localhost:{settings.demo_port}/rss.xml"]
+article_patterns = ["/news/"]
+download_delay = 0.0
+concurrency_per_domain = 8
+""", encoding="utf-8")
+    monkeypatch.setenv("AKHBAR_SOURCES_FILE", str(registry))
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
+    bag = _dagbag()
+    assert bag.import_errors == {}
+    dag = bag.dags["akhbar_mirror_redesign"]
+    dag.task_dict["report"].retry_delay = timedelta(0)
+
+    with caplog.at_level(logging.ERROR):
+        run = dag.test(logical_date=datetime(2026, 3, 5, tzinfo=UTC))
+
+    states = _task_states(run)
+    assert _state(run.state) == "failed", states
+    assert {task: state for task, (state, _) in states.items()} == {
+        "crawl": "success", "parse": "success", "validate": "success", "load": "success", "report": "failed",
+        "announce": "success"}
+    assert states["report"][1] == 1  # not retried
+    # the articles loaded: their titles and the lead paragraph are right, the rest of the body is what is lost
+    assert query("SELECT count(*), min(length(body)), max(length(body)) FROM articles")[0][0] == 12
+    [(health, reason)] = query("SELECT health, health_reason FROM crawl_runs")
+    assert health == "broken_extractor"
+    assert reason == ("the second opinion disagreed with the extractor: mirror_redesign: trafilatura disagrees "
+                      "with our extraction on 12 of 12 sampled pages (100% > 20%): body_short 12/12")
+    assert query("SELECT health, second_opinion_sampled, second_opinion_disagreed, second_opinion_rate "
+                 "FROM v_source_health WHERE source_key = 'mirror_redesign'") == [
+        ("broken_extractor", 12, 12, Decimal("1.000"))]
+    summaries = [r.getMessage() for r in caplog.records if r.getMessage().startswith("akhbar FAILED")]
+    assert summaries == [("akhbar FAILED source=mirror_redesign task=report (try 1): AirflowFailException: "
+                         f"broken_extractor: {reason}")], summaries
