@@ -1,8 +1,10 @@
 """Progress for long shell commands: a rich progress bar on a terminal, plain lines otherwise.
 
 ``akhbar run``, ``akhbar maintenance reparse`` and ``akhbar import`` report through :func:`progress`. On a
-terminal (stderr is a TTY) it draws bars; in a pipe, a log file or cron it prints one plain line per step and,
-for counted work, one line at most every ``every`` seconds and at the end, so logs stay readable.
+terminal (stderr is a TTY) it draws bars on stderr; in a pipe, a log file or cron it prints one plain line per
+step on stdout and, for counted work, one line at most every ``every`` seconds and at the end, so logs stay
+readable. Off a terminal stderr is left to problems only: a cron job that mails stderr, or a script that checks
+it, sees one line when the database was lost or a run ended red, not the progress.
 """
 
 from __future__ import annotations
@@ -99,8 +101,10 @@ class Reporter:
 @contextmanager
 def progress(stream: TextIO | None = None, *, force_terminal: bool | None = None,
              every: float = 5.0) -> Iterator[Reporter]:
-    """A :class:`Reporter` writing to ``stream`` (stderr): bars when it is a terminal, plain lines otherwise."""
-    stream = stream if stream is not None else sys.stderr
+    """A :class:`Reporter` writing to ``stream``: bars when it is a terminal, plain lines otherwise. By default,
+    bars on stderr when stderr is a terminal, else plain lines on stdout."""
+    if stream is None:
+        stream = sys.stderr if force_terminal or (force_terminal is None and sys.stderr.isatty()) else sys.stdout
     is_terminal = force_terminal if force_terminal is not None else bool(getattr(stream, "isatty", lambda: False)())
     reporter = Reporter(stream, is_terminal, every)
     if not is_terminal:
