@@ -39,7 +39,7 @@ def default_args(retries: int, retry_delay: timedelta, max_retry_delay: timedelt
 def is_mirror(source: Source) -> bool:
     """True for sources served on this machine (the loopback demo mirror)."""
     host = urlsplit(source.home_url).hostname or ""
-    if host in _LOOPBACK_NAMES:
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):  # *.localhost is loopback (RFC 6761)
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

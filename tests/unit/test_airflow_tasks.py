@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from akhbar.airflow_tasks import (
@@ -119,6 +121,9 @@ def test_one_sources_bad_entry_does_not_stop_another_sources_run(settings):
 def test_mirror_means_served_on_this_machine(settings):
     by_key = {s.key: s for s in dag_sources(settings)}
     assert is_mirror(by_key["mirror_one"]) and not is_mirror(by_key["youm7"])
+    # the loopback mirror's named hosts (masr.localhost ...) are on this machine too (RFC 6761)
+    assert is_mirror(replace(by_key["youm7"], home_url="http://masr.localhost:8765/"))
+    assert not is_mirror(replace(by_key["youm7"], home_url="https://localhost.example.com/"))
 
 
 def test_one_pool_of_one_slot_per_source(settings):
