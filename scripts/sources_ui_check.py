@@ -1,11 +1,11 @@
 """The Sources pages seen as a person would: `make airflow`, a few source DAGs run, then screenshots.
 
-    .venv/bin/python scripts/sources_ui_check.py [--dags akhbar_mirror_masr,akhbar_mirror_blocked]
-        [--source mirror_masr] [--shots docs/]
+    .venv/bin/python scripts/sources_ui_check.py [--shots docs/]
 
-It starts `make airflow` (AIRFLOW_HOME in a temporary folder, the embedded database unless AKHBAR_DATABASE_URL
-is set, every loopback mirror source with a DAG), logs in with the generated admin password, unpauses and
-triggers each DAG named by --dags, waits for every run to end (success or failed: a blocked source is meant to
+It writes a registry of the shipped sources plus two mirror sources the tests define (``mirror_blocked``: every
+article page refuses the crawler; ``mirror_redesign``: a redesign the LBCI site class does not know), starts
+`make airflow` on it (AIRFLOW_HOME in a temporary folder, the embedded database unless AKHBAR_DATABASE_URL is
+set), logs in with the generated admin password, unpauses and triggers each DAG named by --dags, waits for every run to end (success or failed: a blocked source is meant to
 fail), then saves from headless Chromium (Debian packages `chromium` and `chromium-driver`):
 - docs/sources-page.png: the "Sources" entry of the Airflow navigation (our page inside the UI);
 - docs/source-page.png: the source page of --source.
@@ -32,6 +32,31 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from airflow_ui_check import call, wait_for
 
+EXTRA_SOURCES = """
+[[source]]
+key = "mirror_blocked"
+name = "loopback mirror: a site that blocks crawlers"
+country = "EG"
+home_url = "http://blocked.localhost:{demo_port}/"
+allowed_domains = ["blocked.localhost"]
+feeds = ["http://blocked.localhost:{demo_port}/rss.xml"]
+article_patterns = ["/news/"]
+download_delay = 0.0
+concurrency_per_domain = 8
+
+[[source]]
+key = "mirror_redesign"
+name = "loopback mirror: a site after a redesign"
+country = "LB"
+home_url = "http://redesign.localhost:{demo_port}/"
+allowed_domains = ["redesign.localhost"]
+canonical_domains = ["redesign.localhost", "lbcgroup.tv"]
+feeds = ["http://redesign.localhost:{demo_port}/rss.xml"]
+article_patterns = ["/news/"]
+download_delay = 0.0
+concurrency_per_domain = 8
+"""
+
 
 def shoot(driver, url: str, path: Path, wait_xpath: str, frame: bool) -> None:
     from selenium.webdriver.common.by import By
@@ -52,8 +77,8 @@ def shoot(driver, url: str, path: Path, wait_xpath: str, frame: bool) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dags", default="akhbar_mirror_masr,akhbar_mirror_blocked")
-    parser.add_argument("--source", default="mirror_masr")
+    parser.add_argument("--dags", default="akhbar_demo,akhbar_mirror_masr,akhbar_mirror_blocked,akhbar_mirror_redesign")
+    parser.add_argument("--source", default="demo")
     parser.add_argument("--port", type=int, default=int(os.environ.get("AIRFLOW_PORT", "18060")))
     parser.add_argument("--shots", type=Path, default=ROOT / "docs")
     parser.add_argument("--chromedriver", default="/usr/bin/chromedriver")
@@ -62,7 +87,11 @@ def main(argv: list[str] | None = None) -> int:
     dags = [d.strip() for d in args.dags.split(",") if d.strip()]
 
     home = Path(tempfile.mkdtemp(prefix="akhbar-sources-ui-"))
-    env = dict(os.environ, AIRFLOW_HOME=str(home), AIRFLOW_PORT=str(args.port))
+    registry = home / "sources.toml"
+    registry.write_text((ROOT / "akhbar" / "sources.toml").read_text(encoding="utf-8") + EXTRA_SOURCES,
+                        encoding="utf-8")
+    env = dict(os.environ, AIRFLOW_HOME=str(home), AIRFLOW_PORT=str(args.port), AKHBAR_SOURCES_FILE=str(registry),
+               AKHBAR_DAG_SOURCES=",".join(d.removeprefix("akhbar_") for d in dags))
     env.setdefault("AKHBAR_DATA_DIR", str(home / "akhbar-data"))
     base = f"http://127.0.0.1:{args.port}"
     make = subprocess.Popen(["make", "-s", "airflow", f"AIRFLOW_HOME={home}", f"AIRFLOW_PORT={args.port}"],
