@@ -133,7 +133,9 @@ def test_migration_rolls_back(pg_url) -> None:
     conn = psycopg2.connect(pg_url)
     try:
         with conn.cursor() as cur:
-            cur.execute((db.MIGRATIONS_DIR / "0016_second_opinion.rollback.sql").read_text(encoding="utf-8"))
+            # 0022 (v_source_health's second-opinion columns) depends on 0016's view: roll it back first
+            for name in ("0022_source_health_second_opinion", "0016_second_opinion"):
+                cur.execute((db.MIGRATIONS_DIR / f"{name}.rollback.sql").read_text(encoding="utf-8"))
             cur.execute("SELECT to_regclass('second_opinions'), to_regclass('v_second_opinion_daily')")
             assert cur.fetchone() == (None, None)
     finally:
