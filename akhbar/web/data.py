@@ -20,6 +20,8 @@ PLOT_DAYS = 30
 LATEST = 20
 
 VERDICTS = ("healthy", "empty", "stale", "blocked", "broken_extractor", "unreachable")
+# The Sources table lists what needs a person first: red verdicts, then stale, empty, healthy, never judged.
+_ATTENTION = {"blocked": 0, "broken_extractor": 0, "unreachable": 0, "stale": 1, "empty": 2, "healthy": 3}
 
 
 @contextlib.contextmanager
@@ -54,7 +56,8 @@ def jsonable(row: dict) -> dict:
 
 
 def sources_table(settings: Settings) -> list[dict]:
-    """One row per registry source, in registry order."""
+    """One row per registry source: red verdicts first, then stale, empty, healthy and never judged; registry
+    order within each."""
     registry = load_registry(settings)
     with read_only(settings) as cur:
         cur.execute(db.query("ui_sources"), {"keys": list(registry), "days": SPARK_DAYS})
@@ -68,7 +71,7 @@ def sources_table(settings: Settings) -> list[dict]:
         row["quarantine_rate"] = round(row["pages_quarantined_7d"] / fetched, 3) if fetched else None
         if row["second_opinion_rate"] is not None:
             row["second_opinion_rate"] = float(row["second_opinion_rate"])
-    return rows
+    return sorted(rows, key=lambda r: _ATTENTION.get(r["health"], 4))
 
 
 def source_detail(settings: Settings, key: str) -> dict:
