@@ -86,7 +86,7 @@ def test_an_agency_story_on_five_sites_is_one_story_and_same_topic_stories_stay_
 
     (story_id, members, sources, agency, canonical_source), = query(
         "SELECT s.id, s.member_count, s.sources, s.agency, a.source_key FROM stories s"
-        " JOIN articles a ON a.id = s.canonical_article_id WHERE s.member_count > 1")
+        " JOIN articles a ON a.id = s.canonical_article_id WHERE s.member_count > 1 AND s.kind = 'event'")
     assert (members, sorted(sources), agency, canonical_source) == (3, sorted(first_three), "أ ش أ", "youm7")
 
     # Later loads join the existing story: incremental, no rebuild.
@@ -94,8 +94,20 @@ def test_an_agency_story_on_five_sites_is_one_story_and_same_topic_stories_stay_
     assert counts["stories_joined"] == 1 and counts["stories_new"] == 0
     load(staged_settings, "akhbarelyom", [wire_version("akhbarelyom", morning + timedelta(hours=20))])
 
-    rows = query("SELECT story_id, member_count, source_count FROM v_stories")
-    assert rows == [(story_id, 5, 5)]
+    rows = query("SELECT story_id, member_count, source_count, first_source FROM v_stories")
+    assert rows == [(story_id, 5, 5, "youm7")]
+    # Who had it first, and each outlet's lag behind it (minutes, from the publication times above).
+    (lags,), = query("SELECT source_lags FROM stories WHERE id = %s", (story_id,))
+    assert lags == {"youm7": 0, "masrawy": 10, "ahram": 20, "shorouk": 180, "akhbarelyom": 1200}
+    assert query("SELECT source_key, lag_minutes, was_first FROM v_story_outlets ORDER BY lag_minutes") == [
+        ("youm7", 0, True), ("masrawy", 10, False), ("ahram", 20, False), ("shorouk", 180, False),
+        ("akhbarelyom", 1200, False)]
+    # The five rewrites are copies of one wire text: one reprint group inside the story, recorded with the
+    # scorer version that placed them.
+    assert query("SELECT count(DISTINCT reprint_id), count(*) FILTER (WHERE story_model IS NULL) FROM articles"
+                 " WHERE url_key LIKE %s", ("%wire-cars",)) == [(1, 0)]
+    assert query("SELECT kind, member_count FROM stories WHERE id = (SELECT reprint_id FROM articles"
+                 " WHERE url_key LIKE %s LIMIT 1)", ("%wire-cars",)) == [("reprint", 5)]
     assert query("SELECT count(DISTINCT story_id) FROM articles WHERE url_key LIKE %s", ("%wire-cars",)) == [(1,)]
     # The two same-topic, same-day stories are each a story of their own.
     others = query("SELECT a.story_id, s.member_count FROM articles a JOIN stories s ON s.id = a.story_id"
@@ -108,5 +120,5 @@ def test_the_same_text_outside_the_window_is_a_new_story(staged_settings, query)
     when = FETCHED - timedelta(days=6)
     load(staged_settings, "youm7", [wire_version("youm7", when)])
     load(staged_settings, "masrawy", [wire_version("masrawy", when + timedelta(hours=96))])
-    assert query("SELECT count(*), max(member_count) FROM stories") == [(2, 1)]
+    assert query("SELECT count(*), max(member_count) FROM stories WHERE kind = 'event'") == [(2, 1)]
     assert query("SELECT count(*) FROM v_stories") == [(0,)]
