@@ -122,3 +122,29 @@ def test_the_same_text_outside_the_window_is_a_new_story(staged_settings, query)
     load(staged_settings, "masrawy", [wire_version("masrawy", when + timedelta(hours=96))])
     assert query("SELECT count(*), max(member_count) FROM stories WHERE kind = 'event'") == [(2, 1)]
     assert query("SELECT count(*) FROM v_stories") == [(0,)]
+
+
+def test_the_two_tier_migration_rolls_back_and_applies_again(staged_settings, query):
+    """0013 with stories in place: rolled back to one tier (the stories, derived data, go), then applied again,
+    and the load clusters into both tiers once more."""
+    from yoyo import read_migrations
+
+    from akhbar import db
+
+    when = FETCHED - timedelta(hours=6)
+    load(staged_settings, "youm7", [wire_version("youm7", when)])
+    backend = db._yoyo_backend(staged_settings.database_url)
+    ours = read_migrations(str(db.MIGRATIONS_DIR)).filter(lambda m: m.id.startswith("0013_"))
+    assert [m.id for m in ours] == ["0013_story_tiers"]
+    with backend.lock():
+        backend.rollback_migrations(backend.to_rollback(ours))
+    assert query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'articles'"
+                 " AND column_name IN ('reprint_id', 'story_shingles', 'story_terms', 'story_model')") == [(0,)]
+    assert query("SELECT count(*) FROM stories") == [(0,)]
+    assert query("SELECT to_regclass('v_stories') IS NOT NULL, to_regclass('v_story_outlets') IS NULL") == [
+        (True, True)]
+    db.migrate(staged_settings.database_url)
+    load(staged_settings, "masrawy", [wire_version("masrawy", when + timedelta(minutes=30))])
+    # the article loaded before is clustered again (the backlog step of the load), and the copy joins it
+    assert query("SELECT count(*), count(DISTINCT story_id), count(DISTINCT reprint_id) FROM articles"
+                 " WHERE reprint_id IS NOT NULL AND story_id IS NOT NULL") == [(2, 1, 1)]
