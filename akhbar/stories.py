@@ -44,7 +44,8 @@ CHUNK = 5000
 SCORER_PATH = Path(__file__).with_name("story_scorer.json")
 LSH_THRESHOLD = 0.3  # Jaccard at which MinHash LSH proposes a pair; containment then decides
 MIN_SHARED_TOP = 2  # heavy words two articles must share to be scored as one event
-MAX_POSTINGS = 400  # a heavy word in more articles of the window than this proposes no pairs
+MAX_POSTINGS = 400
+STORY_SAMPLE = 8  # the most recent members of an event story a joining article is checked against  # a heavy word in more articles of the window than this proposes no pairs
 
 
 @dataclass
@@ -87,7 +88,8 @@ class Scorer:
     FEATURES vector with hours_apart read as log(1 + hours)."""
 
     def __init__(self, version: str, coef: list[float], intercept: float, mean: list[float], scale: list[float],
-                 threshold: float, reprint_containment: float, event_window_hours: float = 48.0):
+                 threshold: float, reprint_containment: float, event_window_hours: float = 48.0,
+                 story_agreement: float = 0.5):
         self.version = version
         self.coef = np.asarray(coef, dtype=float)
         self.intercept = float(intercept)
@@ -96,13 +98,14 @@ class Scorer:
         self.threshold = float(threshold)
         self.reprint_containment = float(reprint_containment)
         self.event_window_hours = float(event_window_hours)
+        self.story_agreement = float(story_agreement)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Scorer":
         if tuple(d["features"]) != FEATURES:
             raise ValueError(f"scorer {d.get('version')} was trained on features {d['features']}, not {FEATURES}")
         return cls(d["version"], d["coef"], d["intercept"], d["mean"], d["scale"], d["threshold"],
-                   d["reprint_containment"], d.get("event_window_hours", 48.0))
+                   d["reprint_containment"], d.get("event_window_hours", 48.0), d.get("story_agreement", 0.5))
 
     @classmethod
     def load(cls, path: Path = SCORER_PATH) -> "Scorer":
@@ -125,12 +128,20 @@ class Signer:
 
         self.num_perm = num_perm
         self._template = MinHash(num_perm=num_perm, seed=1, hashfunc=int, scheme=self.SCHEME)
+        self._a, self._b = (p.astype(np.uint32) for p in self._template.permutations)
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
-        m = self._template.copy()
-        if hashes.size:
-            m.update_batch(hashes.tolist())
-        return m.hashvalues
+        """What datasketch's update_batch computes for the affine32 scheme (each value mixed by its 32-bit
+        finalizer, then a * h + b mod 2**32, the minimum per permutation), in numpy without a Python call per
+        value. tests/unit/test_shingles.py holds it equal to datasketch's own."""
+        from datasketch.minhash import _fmix
+
+        if not hashes.size:
+            return self._template.hashvalues.copy()
+        hv = _fmix(np.asarray(hashes, dtype=np.uint32).reshape(-1, 1), 32)
+        with np.errstate(over="ignore"):
+            phv = hv * self._a + self._b
+        return np.minimum(self._template.hashvalues, phv.min(axis=0))
 
     def minhash(self, values: np.ndarray):
         from datasketch import MinHash
@@ -177,7 +188,10 @@ class Clusterer:
         self.by_hash: dict[str, object] = {}
         self.by_term: dict[str, set] = defaultdict(set)
         self.order: deque = deque()
+        self.story_first: dict[object, object] = {}
+        self.story_members: dict[object, list] = {}  # event story -> its members' keys, oldest first
         self.counts = ClusterCounts()
+        self.pairs_scored = 0
         self.new_stories: list[tuple] = []  # placeholders, in creation order
         self.idf = idf if idf is not None else Idf()
         self.df_delta: dict[str, int] = defaultdict(int)
@@ -196,9 +210,14 @@ class Clusterer:
     def _index(self, key, entry: _Entry, signature: np.ndarray, content_hash: str):
         if key in self.known:
             self._forget(key)
-        entry.vector = Vector(entry.profile, self.idf)
+        if entry.vector is None:
+            entry.vector = Vector(entry.profile, self.idf)
         entry.top = entry.vector.top
         self.known[key] = entry
+        self.story_members.setdefault(entry.story, []).append(key)
+        first = self.story_first.get(entry.story)
+        if first is None or entry.published < first:
+            self.story_first[entry.story] = entry.published
         self.by_hash.setdefault(content_hash, key)
         self.lsh.insert(key, self.signer.minhash(signature), check_duplication=False)
         for t in entry.top:
@@ -210,6 +229,13 @@ class Clusterer:
         if entry is None:
             return
         self.lsh.remove(key)
+        members = self.story_members.get(entry.story)
+        if members is not None:
+            if key in members:
+                members.remove(key)
+            if not members:
+                del self.story_members[entry.story]
+                self.story_first.pop(entry.story, None)
         for t in entry.top:
             postings = self.by_term.get(t)
             if postings is not None:
@@ -250,13 +276,15 @@ class Clusterer:
             self._evict(c.published - self.window)
             profile = Profile.of(c.title_norm or "", c.body_norm, self.settings.story_shingle_words)
             values = (self.signer.from_bytes(c.minhash) if c.minhash is not None
-                      else self.signer.signature(profile.shingles.astype(np.uint64)))
+                      else self.signer.signature(profile.shingles))
             self.counts.processed += 1
+            vector = Vector(profile, self.idf)
             if c.story_id is not None:  # a stored article keeps its story
                 story, reprint = c.story_id, c.reprint_id or c.story_id
             else:
-                story, reprint = self._match(c, profile, values)
-            self._index(c.key, _Entry(c.published, c.source_key, story, reprint, profile), values, c.content_hash)
+                story, reprint = self._match(c, profile, vector, values)
+            self._index(c.key, _Entry(c.published, c.source_key, story, reprint, profile, vector), values,
+                        c.content_hash)
             out.append(Assignment(c.key, story, reprint, self.signer.to_bytes(values),
                                   profile.shingles.astype("<u4").tobytes(), profile.to_json(), self.scorer.version,
                                   c.content_hash))
@@ -276,14 +304,13 @@ class Clusterer:
             self.counts.new_stories += 1
         return placeholder
 
-    def _match(self, c: Candidate, profile: Profile, values):
+    def _match(self, c: Candidate, profile: Profile, vector: Vector, values):
         twin = self.by_hash.get(c.content_hash)
         if twin is not None and twin in self.known and abs(self.known[twin].published - c.published) <= self.reprint_window:
             e = self.known[twin]
             self._joined(e.story)
             self.counts.reprints += 1
             return e.story, e.reprint
-        vector = Vector(profile, self.idf)
         shared = defaultdict(int)
         for t in vector.top:
             postings = self.by_term.get(t)
@@ -292,7 +319,8 @@ class Clusterer:
                     shared[key] += 1
         lsh_hits = set(self.lsh.query(self.signer.minhash(values)))
         keys = lsh_hits | {k for k, n in shared.items() if n >= MIN_SHARED_TOP}
-        best_reprint, best_event = (None, 0.0), (None, 0.0)
+        best_reprint = (None, 0.0)
+        candidates_by_story = defaultdict(list)
         for key in keys:
             e = self.known.get(key)
             if e is None or key == c.key:
@@ -308,19 +336,42 @@ class Clusterer:
                 continue
             if hours * 3600 > self.event_window.total_seconds():
                 continue
-            p = self.scorer.probability(features(profile, vector, e.profile, e.vector, hours))
-            if p >= self.scorer.threshold and (p > best_event[1] or (p == best_event[1] and str(key) < str(best_event[0]))):
-                best_event = (key, p)
+            # an event story does not drift: every member within the event window of its first one
+            if abs(c.published - self.story_first.get(e.story, e.published)) > self.event_window:
+                continue
+            p = self._probability(c, profile, vector, key, e)
+            if p >= self.scorer.threshold:
+                candidates_by_story[e.story].append((p, key))
         if best_reprint[0] is not None:
             e = self.known[best_reprint[0]]
             self._joined(e.story)
             self.counts.reprints += 1
             return e.story, e.reprint
+        # An event story is joined when the best pair passes the threshold and the article agrees, on average,
+        # with the story's members in the window (at most STORY_SAMPLE of them): one strong link to a member of
+        # a long story is not enough, which keeps stories from chaining one event into the next.
+        best_event = (None, 0.0)
+        for story, scored in sorted(candidates_by_story.items(), key=lambda kv: str(kv[0])):
+            p_best, key = max(scored)
+            members = [k for k in self.story_members.get(story, ()) if k in self.known][-STORY_SAMPLE:]
+            if len(members) > 1:
+                done = dict((k, q) for q, k in scored)
+                agree = [done[k] if k in done else self._probability(c, profile, vector, k, self.known[k])
+                         for k in members]
+                if sum(agree) / len(agree) < self.scorer.story_agreement:
+                    continue
+            if p_best > best_event[1]:
+                best_event = (key, p_best)
         if best_event[0] is not None:
             e = self.known[best_event[0]]
             self._joined(e.story)
             return e.story, self._new("reprint")
         return self._new("event"), self._new("reprint")
+
+    def _probability(self, c, profile, vector, key, e) -> float:
+        self.pairs_scored += 1
+        hours = abs((e.published - c.published).total_seconds()) / 3600
+        return self.scorer.probability(features(profile, vector, e.profile, e.vector, hours))
 
     def _joined(self, story):
         if not isinstance(story, tuple):

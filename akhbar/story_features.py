@@ -19,6 +19,7 @@ the article can be scored later without reading the text again.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import zlib
@@ -71,16 +72,24 @@ def stem(word: str) -> str:
     return w
 
 
-def terms(text_norm: str) -> Counter:
-    """Stemmed content words of a folded text, counted."""
-    return Counter(stem(w) for w in _WORD.findall(text_norm.lower()) if w not in STOPWORDS and len(w) > 1)
+def terms(text_norm: str, words: list[str] | None = None) -> dict[str, int]:
+    """Stemmed content words of a folded text (or of its ``words``, already split), counted."""
+    out: dict[str, int] = {}
+    cache = _stem_cache
+    for w, n in Counter(_WORD.findall(text_norm) if words is None else words).items():  # each distinct word once
+        if w in STOPWORDS or len(w) < 2:
+            continue
+        s = cache.get(w) or stem(w.lower())
+        out[s] = out.get(s, 0) + n
+    return out
 
 
-def shingle_hashes(text_norm: str, words_per_shingle: int = 3) -> np.ndarray:
+def shingle_hashes(text_norm: str, words_per_shingle: int = 3, words: list[str] | None = None) -> np.ndarray:
     """Sorted unique 32-bit hashes of the word k-shingles of a folded text (stable across processes: stored
     signatures depend on them). A word hashes to its UTF-8 CRC-32; k consecutive word hashes h1..hk combine
     as ((h1 * MIX + h2) * MIX + ...) mod 2**32, with MIX = 0x9E3779B1."""
-    words = _WORD.findall(text_norm or "")
+    if words is None:
+        words = _WORD.findall(text_norm or "")
     if not words:
         return np.zeros(0, dtype=np.uint64)
     word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
@@ -100,9 +109,10 @@ class Profile:
 
     @classmethod
     def of(cls, title_norm: str, body_norm: str, words_per_shingle: int = 3) -> "Profile":
-        body = terms(body_norm)
-        return cls(shingle_hashes(body_norm, words_per_shingle).astype(np.uint32), dict(body),
-                   dict(terms(title_norm)), frozenset(t for t in body if _NUMBER.match(t)))
+        words = _WORD.findall(body_norm or "")
+        body = terms(body_norm, words)
+        return cls(shingle_hashes(body_norm, words_per_shingle, words).astype(np.uint32), body,
+                   terms(title_norm), frozenset(t for t in body if _NUMBER.match(t)))
 
     def to_json(self) -> dict:
         return {"b": self.body, "t": self.title}
@@ -121,6 +131,8 @@ class Idf:
     def __init__(self, docs: int = 0, df: dict[str, int] | None = None):
         self.docs = docs
         self.df: dict[str, int] = df if df is not None else {}
+        self._weights: dict[str, float] = {}
+        self._weights_at = -1  # the document count the cached weights were computed at
 
     def add(self, profile: Profile) -> None:
         self.docs += 1
@@ -131,6 +143,19 @@ class Idf:
     def weight(self, term: str) -> float:
         return math.log((1 + self.docs) / (1 + self.df.get(term, 0))) + 1.0
 
+    def weights(self, words) -> list[float]:
+        """weight() of each word, cached until the next document is added."""
+        if self._weights_at != self.docs:
+            self._weights.clear()
+            self._weights_at = self.docs
+        cache, out = self._weights, []
+        for t in words:
+            w = cache.get(t)
+            if w is None:
+                w = cache[t] = math.log((1 + self.docs) / (1 + self.df.get(t, 0))) + 1.0
+            out.append(w)
+        return out
+
 
 class Vector:
     """A profile's TF-IDF vectors under one Idf (body and title, unit length) and its heaviest body terms."""
@@ -138,9 +163,19 @@ class Vector:
     __slots__ = ("body", "title", "top")
 
     def __init__(self, profile: Profile, idf: Idf):
-        self.body = _unit({t: (1 + math.log(c)) * idf.weight(t) for t, c in profile.body.items()})
-        self.title = _unit({t: (1 + math.log(c)) * idf.weight(t) for t, c in profile.title.items()})
-        self.top = frozenset(sorted(self.body, key=lambda t: (-self.body[t], t))[:TOP_TERMS])
+        self.body = _weighted(profile.body, idf)
+        self.title = _weighted(profile.title, idf)
+        self.top = frozenset(t for _, t in heapq.nsmallest(TOP_TERMS, ((-x, t) for t, x in self.body.items())))
+
+
+_DAMPED = [0.0] + [1 + math.log(c) for c in range(1, 64)]
+
+
+def _weighted(counts: dict[str, int], idf: Idf) -> dict[str, float]:
+    words = list(counts)
+    v = [(_DAMPED[c] if c < 64 else 1 + math.log(c)) * w for c, w in zip(counts.values(), idf.weights(words))]
+    norm = math.sqrt(sum(x * x for x in v))
+    return {t: x / norm for t, x in zip(words, v)} if norm else {}
 
 
 def _unit(v: dict[str, float]) -> dict[str, float]:

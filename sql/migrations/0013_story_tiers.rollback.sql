@@ -1,5 +1,6 @@
 -- Back to one tier: the view without the new columns, and the columns gone. Stories are derived data: they are
 -- dropped, and the previous release's clusterer rebuilds them from the articles.
+DROP VIEW v_story_members;
 DROP VIEW v_story_outlets;
 DROP VIEW v_stories;
 UPDATE articles SET story_id = NULL, minhash = NULL WHERE story_id IS NOT NULL OR minhash IS NOT NULL;

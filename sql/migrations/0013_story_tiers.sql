@@ -48,4 +48,10 @@ FROM stories s JOIN articles a ON a.story_id = s.id
 WHERE s.kind = 'event' AND s.source_count >= 2
 GROUP BY s.id, a.source_key, s.first_published_at, s.first_source;
 
-GRANT SELECT ON v_stories, v_story_outlets TO akhbar_reader;
+-- The members of each event story with their reprint group (copies of one text share reprint_id).
+CREATE VIEW v_story_members AS
+SELECT a.story_id, a.reprint_id, a.id AS article_id, a.source_key, a.published_at, a.title, a.agency,
+       a.canonical_url AS url, a.story_model
+FROM articles a JOIN stories s ON s.id = a.story_id AND s.kind = 'event';
+
+GRANT SELECT ON v_stories, v_story_outlets, v_story_members TO akhbar_reader;

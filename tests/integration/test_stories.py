@@ -106,6 +106,8 @@ def test_an_agency_story_on_five_sites_is_one_story_and_same_topic_stories_stay_
     # scorer version that placed them.
     assert query("SELECT count(DISTINCT reprint_id), count(*) FILTER (WHERE story_model IS NULL) FROM articles"
                  " WHERE url_key LIKE %s", ("%wire-cars",)) == [(1, 0)]
+    assert query("SELECT count(DISTINCT reprint_id), count(*) FROM v_story_members WHERE story_id = %s",
+                 (story_id,)) == [(1, 5)]
     assert query("SELECT kind, member_count FROM stories WHERE id = (SELECT reprint_id FROM articles"
                  " WHERE url_key LIKE %s LIMIT 1)", ("%wire-cars",)) == [("reprint", 5)]
     assert query("SELECT count(DISTINCT story_id) FROM articles WHERE url_key LIKE %s", ("%wire-cars",)) == [(1,)]
@@ -141,8 +143,8 @@ def test_the_two_tier_migration_rolls_back_and_applies_again(staged_settings, qu
     assert query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'articles'"
                  " AND column_name IN ('reprint_id', 'story_shingles', 'story_terms', 'story_model')") == [(0,)]
     assert query("SELECT count(*) FROM stories") == [(0,)]
-    assert query("SELECT to_regclass('v_stories') IS NOT NULL, to_regclass('v_story_outlets') IS NULL") == [
-        (True, True)]
+    assert query("SELECT to_regclass('v_stories') IS NOT NULL, to_regclass('v_story_outlets') IS NULL,"
+                 " to_regclass('v_story_members') IS NULL") == [(True, True, True)]
     db.migrate(staged_settings.database_url)
     load(staged_settings, "masrawy", [wire_version("masrawy", when + timedelta(minutes=30))])
     # the article loaded before is clustered again (the backlog step of the load), and the copy joins it
