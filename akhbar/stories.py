@@ -35,8 +35,15 @@ import numpy as np
 
 from akhbar import db
 from akhbar.config import Settings
-from akhbar.story_features import (FEATURES, Idf, Profile, Vector, containment, features,
-                                   shingle_hashes)  # noqa: F401  (shingle_hashes: the stored scheme)
+from akhbar.story_features import (
+    FEATURES,
+    Idf,
+    Profile,
+    Vector,
+    containment,
+    features,
+    shingle_hashes,  # noqa: F401  (shingle_hashes: the stored scheme)
+)
 
 NUM_PERM = 128
 LOCK_KEY = 0x616B6862  # pg_advisory_xact_lock key for clustering ("akhb")
@@ -101,14 +108,14 @@ class Scorer:
         self.story_agreement = float(story_agreement)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Scorer":
+    def from_dict(cls, d: dict) -> Scorer:
         if tuple(d["features"]) != FEATURES:
             raise ValueError(f"scorer {d.get('version')} was trained on features {d['features']}, not {FEATURES}")
         return cls(d["version"], d["coef"], d["intercept"], d["mean"], d["scale"], d["threshold"],
                    d["reprint_containment"], d.get("event_window_hours", 48.0), d.get("story_agreement", 0.5))
 
     @classmethod
-    def load(cls, path: Path = SCORER_PATH) -> "Scorer":
+    def load(cls, path: Path = SCORER_PATH) -> Scorer:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def probability(self, x: list[float]) -> float:
@@ -355,7 +362,7 @@ class Clusterer:
             p_best, key = max(scored)
             members = [k for k in self.story_members.get(story, ()) if k in self.known][-STORY_SAMPLE:]
             if len(members) > 1:
-                done = dict((k, q) for q, k in scored)
+                done = {k: q for q, k in scored}
                 agree = [done[k] if k in done else self._probability(c, profile, vector, k, self.known[k])
                          for k in members]
                 if sum(agree) / len(agree) < self.scorer.story_agreement:

@@ -1,6 +1,7 @@
 """The one-tier clustering of the previous release, frozen here so bench/stories_eval.py --baseline can score it
-beside the current code: MinHash Jaccard >= Settings.story_jaccard (0.45, 0.35 between two articles crediting
-the same agency) within Settings.story_window_hours, in memory.
+beside the current code: MinHash Jaccard >= 0.45 (0.35 between two articles crediting the same agency; its
+settings AKHBAR_STORY_JACCARD and AKHBAR_STORY_JACCARD_SAME_AGENCY are gone with it) within
+Settings.story_window_hours, in memory.
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import numpy as np
 
 from akhbar.stories import NUM_PERM, Candidate, ClusterCounts, Signer, shingle_hashes
 
+STORY_JACCARD = 0.45
+STORY_JACCARD_SAME_AGENCY = 0.35
+
 
 def _jaccard(x: np.ndarray, y: np.ndarray) -> float:
     return float(np.count_nonzero(x == y)) / len(x)
@@ -22,14 +26,14 @@ def _jaccard(x: np.ndarray, y: np.ndarray) -> float:
 class Clusterer:
     """Assigns candidates (in publication order) to stories, against the stored articles in the time window."""
 
-    def __init__(self, cur, settings: Settings):
+    def __init__(self, cur, settings):
         from datasketch import MinHashLSH
 
         self.cur = cur
         self.settings = settings
         self.window = timedelta(hours=settings.story_window_hours)
         self.signer = Signer()
-        self.lsh = MinHashLSH(threshold=min(settings.story_jaccard, settings.story_jaccard_same_agency),
+        self.lsh = MinHashLSH(threshold=min(STORY_JACCARD, STORY_JACCARD_SAME_AGENCY),
                               num_perm=NUM_PERM)
         self.known: dict[object, tuple] = {}  # key -> (published, story, agency, signature, content hash)
         self.by_hash: dict[str, object] = {}  # content hash -> key in the index
@@ -45,14 +49,6 @@ class Clusterer:
         self.by_hash.setdefault(content_hash, key)
         self.lsh.insert(key, self.signer.minhash(values), check_duplication=False)
         self.order.append((published, key))
-
-    def _load_window(self, start, end):
-        """Stored articles published in [start, end] join the index once (keys: ("a", id))."""
-        self.cur.execute(db.query("clustered_in_window"), {"start": start, "end": end})
-        for article_id, published, story_id, agency, minhash, content_hash in self.cur.fetchall():
-            key = ("a", article_id)
-            if key not in self.known:
-                self._index(key, published, story_id, agency, self.signer.from_bytes(minhash), content_hash)
 
     def _evict(self, before):
         while self.order and self.order[0][0] < before:
@@ -90,8 +86,8 @@ class Clusterer:
                 if key == c.key or abs(published - c.published) > self.window:
                     continue
                 score = _jaccard(values, other)
-                needed = (self.settings.story_jaccard_same_agency if c.agency and c.agency == agency
-                          else self.settings.story_jaccard)
+                needed = (self.STORY_JACCARD_SAME_AGENCY if c.agency and c.agency == agency
+                          else STORY_JACCARD)
                 if score >= needed and (score > best_score or (score == best_score and str(key) < str(best_key))):
                     best_key, best_score, story = key, score, candidate_story
         if story is None:

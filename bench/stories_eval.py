@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from transforms.normalize import normalize_for_search  # noqa: E402
+from transforms.normalize import normalize_for_search
 
 CORPUS = "/work/shared/corpus/ant-v2.1-multisource.jsonl.gz"
 PAIRS = str(Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "story_pairs.jsonl")
@@ -166,9 +166,9 @@ def main(argv=None) -> int:
             scorer_k.pop("_oof")
             story_of_k, _, _ = cluster(docs, settings, scorer=Scorer.from_dict(scorer_k))
             _, c = score_line([p for p in pairs if fold_of(p, args.folds) == k], story_of_k)
-            for key in counts:
-                counts[key][0] += c[key][0]
-                counts[key][1] += c[key][1]
+            for key, (grouped, total) in c.items():
+                counts[key][0] += grouped
+                counts[key][1] += total
         print(f"{args.folds}-fold cross-validated: reprint grouped {counts['reprint'][0]}/{counts['reprint'][1]}, "
               f"same_story grouped {counts['same_story'][0]}/{counts['same_story'][1]}, "
               f"wrongly grouped {counts['wrong'][0]}/{counts['wrong'][1]}")

@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.stories_eval import load_corpus  # noqa: E402
-from akhbar.story_features import Idf, Profile, Vector, features  # noqa: E402
+from akhbar.story_features import Idf, Profile, Vector, features
+from bench.stories_eval import load_corpus
 
 STRATA = [  # name, test on (containment, cosine, hours), how many
     ("copy", lambda c, cos, h: c >= 0.6, 40),
@@ -70,9 +70,10 @@ def main(argv=None) -> int:
     print(f"{len(rows)} candidate pairs", file=sys.stderr)
     skip = set()
     if args.exclude:
-        for line in open(args.exclude, encoding="utf-8"):
-            p = json.loads(line)
-            skip.add(frozenset((p["a"], p["b"])))
+        with open(args.exclude, encoding="utf-8") as fh:
+            for line in fh:
+                p = json.loads(line)
+                skip.add(frozenset((p["a"], p["b"])))
     rng = random.Random(args.seed)
     out = []
     for name, test, n in STRATA:
