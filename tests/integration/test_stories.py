@@ -150,3 +150,22 @@ def test_the_two_tier_migration_rolls_back_and_applies_again(staged_settings, qu
     # the article loaded before is clustered again (the backlog step of the load), and the copy joins it
     assert query("SELECT count(*), count(DISTINCT story_id), count(DISTINCT reprint_id) FROM articles"
                  " WHERE reprint_id IS NOT NULL AND story_id IS NOT NULL") == [(2, 1, 1)]
+
+
+def test_recluster_rebuilds_every_story_with_the_shipped_model(staged_settings, query, monkeypatch, capsys):
+    """One command re-clusters after a model change: the stories are rebuilt from the articles, each article
+    records the scorer version, and the document frequencies count every article once again."""
+    from akhbar import cli
+    from akhbar.stories import Scorer
+
+    morning = FETCHED - timedelta(hours=6)
+    for i, site in enumerate(["youm7", "masrawy", "ahram"]):
+        load(staged_settings, site, [wire_version(site, morning + timedelta(minutes=10 * i))])
+    before = query("SELECT id FROM stories WHERE kind = 'event'")
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", staged_settings.database_url)
+    assert cli.main(["stories", "recluster"]) == 0
+    assert "3 articles clustered" in capsys.readouterr().out
+    after = query("SELECT id, member_count, source_count, first_source FROM stories WHERE kind = 'event'")
+    assert len(after) == 1 and after[0][1:] == (3, 3, "youm7") and after[0][0] != before[0][0]
+    assert query("SELECT DISTINCT story_model FROM articles") == [(Scorer.load().version,)]
+    assert query("SELECT df FROM story_term_df WHERE term = ''") == [(3,)]
