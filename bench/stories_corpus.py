@@ -21,7 +21,7 @@ import sys
 import time
 from collections import Counter, defaultdict
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -81,7 +81,7 @@ def main(argv=None) -> int:
         print("--")
         for key in sorted(members[story], key=lambda k: by_no[k].published):
             d = by_no[key]
-            print(f"  {d.published:%Y-%m-%d %H:%M} [{d.source}] {d.title}")
+            print(f"  {d.published.astimezone(UTC):%Y-%m-%d %H:%M}Z [{d.source}] {d.title}")
     return 0
 
 
