@@ -203,15 +203,32 @@ class Clusterer:
         self.idf = idf if idf is not None else Idf()
         self.df_delta: dict[str, int] = defaultdict(int)
         self.docs_delta = 0
+        self._df_loaded: set[str] | None = None  # words whose stored frequency was read (None: in memory only)
         if cur is not None:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
             if idf is None:
-                cur.execute(db.query("story_term_df"))
-                for term, df in cur.fetchall():
-                    if term == "":
-                        self.idf.docs = df
-                    else:
-                        self.idf.df[term] = df
+                self._df_loaded = set()
+
+    def _load_df(self, profiles) -> None:
+        """Read the stored document frequencies of the words these profiles use and that were not read yet
+        (the table holds the whole vocabulary; a load needs only its batch's and its window's words)."""
+        if self._df_loaded is None:
+            return
+        wanted = set()
+        for p in profiles:
+            wanted.update(p.body)
+            wanted.update(p.title)
+        wanted -= self._df_loaded
+        if not wanted and self._df_loaded:
+            return
+        first = not self._df_loaded
+        self._df_loaded |= wanted
+        self.cur.execute(db.query("story_term_df"), {"terms": sorted(wanted), "with_docs": first})
+        for term, df in self.cur.fetchall():
+            if term == "":
+                self.idf.docs += df
+            else:
+                self.idf.df[term] = self.idf.df.get(term, 0) + df
 
     # -- the window index -----------------------------------------------------------------------------------
     def _index(self, key, entry: _Entry, signature: np.ndarray, content_hash: str):
@@ -252,16 +269,21 @@ class Clusterer:
         if content_hash is not None and self.by_hash.get(content_hash) == key:
             del self.by_hash[content_hash]
 
-    def _load_window(self, start, end):
-        """Stored articles published in [start, end] join the index once (keys: ("a", id))."""
+    def _load_window(self, start, end, batch_profiles):
+        """Stored articles published in [start, end] join the index once (keys: ("a", id)), after the stored
+        frequencies of their words and of the batch's are read."""
         self.cur.execute(db.query("clustered_in_window"), {"start": start, "end": end})
+        rows = []
         for (article_id, published, story_id, reprint_id, source, minhash, shingles, terms,
              content_hash) in self.cur.fetchall():
             key = ("a", article_id)
             if key not in self.known:
-                profile = Profile.from_stored(shingles, terms)
-                self._index(key, _Entry(published, source, story_id, reprint_id or story_id, profile),
-                            self.signer.from_bytes(minhash), content_hash)
+                rows.append((key, published, story_id, reprint_id, source, minhash, content_hash,
+                             Profile.from_stored(shingles, terms)))
+        self._load_df(batch_profiles + [r[-1] for r in rows])
+        for key, published, story_id, reprint_id, source, minhash, content_hash, profile in rows:
+            self._index(key, _Entry(published, source, story_id, reprint_id or story_id, profile),
+                        self.signer.from_bytes(minhash), content_hash)
 
     def _evict(self, before):
         while self.order and self.order[0][0] < before:
@@ -275,13 +297,12 @@ class Clusterer:
         if not batch:
             return []
         t0 = time.perf_counter()
+        profiles = [Profile.of(c.title_norm or "", c.body_norm, self.settings.story_shingle_words) for c in batch]
         if self.cur is not None:
-            self._load_window(batch[0].published - self.window, batch[-1].published + self.window)
+            self._load_window(batch[0].published - self.window, batch[-1].published + self.window, profiles)
         out = []
-        profiles = []
-        for c in batch:
+        for c, profile in zip(batch, profiles):
             self._evict(c.published - self.window)
-            profile = Profile.of(c.title_norm or "", c.body_norm, self.settings.story_shingle_words)
             values = (self.signer.from_bytes(c.minhash) if c.minhash is not None
                       else self.signer.signature(profile.shingles))
             self.counts.processed += 1
@@ -295,7 +316,6 @@ class Clusterer:
             out.append(Assignment(c.key, story, reprint, self.signer.to_bytes(values),
                                   profile.shingles.astype("<u4").tobytes(), profile.to_json(), self.scorer.version,
                                   c.content_hash))
-            profiles.append(profile)
         for profile in profiles:  # the batch's words count from the next batch on, as they would once stored
             self.idf.add(profile)
             self.docs_delta += 1
