@@ -51,8 +51,9 @@ CHUNK = 5000
 SCORER_PATH = Path(__file__).with_name("story_scorer.json")
 LSH_THRESHOLD = 0.3  # Jaccard at which MinHash LSH proposes a pair; containment then decides
 MIN_SHARED_TOP = 2  # heavy words two articles must share to be scored as one event
-MAX_POSTINGS = 400
-STORY_SAMPLE = 8  # the most recent members of an event story a joining article is checked against  # a heavy word in more articles of the window than this proposes no pairs
+MAX_POSTINGS = 200  # a heavy word in more articles of the window than this proposes no pairs
+MAX_CANDIDATES = 40  # articles scored per new article at most: those sharing the most heavy words
+STORY_SAMPLE = 8  # the most recent members of an event story a joining article is checked against
 
 
 @dataclass
@@ -345,7 +346,10 @@ class Clusterer:
                 for key in postings:
                     shared[key] += 1
         lsh_hits = set(self.lsh.query(self.signer.minhash(values)))
-        keys = lsh_hits | {k for k, n in shared.items() if n >= MIN_SHARED_TOP}
+        by_words = [k for k, n in shared.items() if n >= MIN_SHARED_TOP]
+        if len(by_words) > MAX_CANDIDATES:  # a crowded window (or a subject every outlet writes about)
+            by_words = sorted(by_words, key=lambda k: (-shared[k], str(k)))[:MAX_CANDIDATES]
+        keys = lsh_hits | set(by_words)
         best_reprint = (None, 0.0)
         candidates_by_story = defaultdict(list)
         for key in keys:
