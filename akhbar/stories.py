@@ -50,9 +50,9 @@ LOCK_KEY = 0x616B6862  # pg_advisory_xact_lock key for clustering ("akhb")
 CHUNK = 5000
 SCORER_PATH = Path(__file__).with_name("story_scorer.json")
 LSH_THRESHOLD = 0.3  # Jaccard at which MinHash LSH proposes a pair; containment then decides
-MIN_SHARED_TOP = 2  # heavy words two articles must share to be scored as one event
+MIN_SHARED_TOP = 3  # heavy words two articles must share to be scored as one event
 MAX_POSTINGS = 200  # a heavy word in more articles of the window than this proposes no pairs
-MAX_CANDIDATES = 40  # articles scored per new article at most: those sharing the most heavy words
+MAX_CANDIDATES = 20  # articles scored per new article at most: those sharing the most heavy words
 STORY_SAMPLE = 8  # the most recent members of an event story a joining article is checked against
 
 
