@@ -10,7 +10,7 @@ load derives from these (the folded text, content hash, search vector, story) is
 computes it again.
 
 Import reads that format (JSON lines, gzipped or not, CSV or Parquet) and the corpus format of
-``/work/shared/corpus`` (``docno``, ``url``, ``source``, ``category``, ``title``, ``time``, ``author``, ``text``),
+``../shared/corpus`` (``docno``, ``url``, ``source``, ``category``, ``title``, ``time``, ``author``, ``text``),
 so archives can be backfilled. Records become staged pages of one crawl run of the source (``import:<time>``),
 in chunks: each chunk goes through ``pipeline.validate`` (the GX suite, quarantine with reasons, the batch
 gate) and ``pipeline.load`` (stories, revisions, the UPSERT on the canonical URL key), exactly as crawled pages

@@ -310,6 +310,24 @@ def _parse_day(text: str | None):
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def cmd_stories(args, settings) -> int:
+    """Cluster what has no story yet, or forget every story and cluster the whole corpus again (after a new
+    scorer in akhbar/story_scorer.json, or new settings)."""
+    from akhbar import db, stories
+
+    with db.transaction(db.database_url(settings)) as cur:
+        if args.task == "recluster":
+            counts = stories.recluster_all(cur, settings)
+        else:
+            counts = stories.cluster_unclustered(cur, settings)
+        cur.execute(db.query("story_totals"))
+        total, multi = cur.fetchone()
+    print(f"{counts.processed} articles clustered in {counts.seconds:.1f} s by scorer "
+          f"{stories.Scorer.load().version}: {counts.new_stories} new stories, {counts.reprints} reprints; "
+          f"{total} stories, {multi} covered by 2+ outlets")
+    return 0
+
+
 def cmd_search(args, settings) -> int:
     from akhbar import search
 
@@ -487,6 +505,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_maint.add_argument("--reason", help="retry-quarantined: only pages with this reason, e.g. source_gate_failed")
     p_maint.add_argument("--days", type=int, help="purge-raw: days of raw HTML to keep (default AKHBAR_RAW_RETENTION_DAYS)")
     p_maint.set_defaults(func=cmd_maintenance)
+
+    p_stories = sub.add_parser("stories", help="cluster articles into stories: what has none yet, or everything "
+                                               "again after a model change")
+    p_stories.add_argument("task", choices=["cluster", "recluster"])
+    p_stories.set_defaults(func=cmd_stories)
 
     p_search = sub.add_parser("search", help="full-text search of the loaded articles (Arabic, ranked)")
     p_search.add_argument("query", help='words, "a phrase", OR, -excluded')

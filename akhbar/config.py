@@ -73,10 +73,9 @@ class Settings:
     gate_min_pages: int = 5  # a source's batch-level failure rate is judged from this many pages up
     # GX data docs (HTML), one page per validation run; None: data_dir/data_docs.
     data_docs_dir: Path | None = None
-    # Story clustering (MinHash LSH on word shingles of body_norm).
+    # Story clustering: how far apart two copies of one text may be published, and the shingle size (the
+    # event scorer and its 48-hour window live in akhbar/story_scorer.json).
     story_window_hours: int = 72
-    story_jaccard: float = 0.45
-    story_jaccard_same_agency: float = 0.35
     story_shingle_words: int = 3
     sources_file: Path | None = None
     log_level: str = "INFO"
@@ -200,8 +199,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         gate_min_pages=get("GATE_MIN_PAGES", defaults.gate_min_pages, int),
         data_docs_dir=get("DATA_DOCS_DIR", None, Path),
         story_window_hours=get("STORY_WINDOW_HOURS", defaults.story_window_hours, int),
-        story_jaccard=get("STORY_JACCARD", defaults.story_jaccard, float),
-        story_jaccard_same_agency=get("STORY_JACCARD_SAME_AGENCY", defaults.story_jaccard_same_agency, float),
         story_shingle_words=get("STORY_SHINGLE_WORDS", defaults.story_shingle_words, int),
         sources_file=get("SOURCES_FILE", None, Path),
         log_level=get("LOG_LEVEL", defaults.log_level),

@@ -1,41 +1,59 @@
-"""Wire-story clusters: exact and near-duplicate articles across sites grouped into ``stories``.
+"""Stories in two tiers: every article gets a reprint group and an event story.
 
-- Exact duplicates share the md5 of ``body_norm`` (``articles.content_hash``).
-- Near duplicates: MinHash (datasketch) over word shingles of ``body_norm``, candidates from an LSH index,
-  kept when the estimated Jaccard passes ``Settings.story_jaccard`` (0.45: wire reprints are trimmed,
-  re-headlined and given a local lead, so the 0.7-0.8 used for web pages would split them) and the two
-  articles were published within ``Settings.story_window_hours`` of each other.
-- The agency credit feeds the story: two articles crediting the same agency need less overlap
-  (``story_jaccard_same_agency``), and the story records the agency most of its members credit.
-- Incremental: only the articles a load writes are processed. A new article joins the best-matching story in
-  the window or starts one; existing stories are never rebuilt. Each article's signature is stored, so later
-  batches compare against it without recomputing. A re-crawled article keeps its story (and, when its body
-  is unchanged, its signature).
+- **Reprint group** (``stories.kind = 'reprint'``, ``articles.reprint_id``): near copies of one text. Exact
+  copies share the md5 of ``body_norm``; near copies are found by *shingle containment*: the word 3-shingles
+  the two texts share, over the shorter text's, at least ``Scorer.reprint_containment``. Containment, unlike
+  Jaccard, holds when one outlet trims the wire copy or adds a local lead. Candidates come from MinHash LSH
+  (datasketch) over the shingles, and from an inverted index of each article's heaviest words; the
+  containment itself is computed exactly from the stored shingle hashes.
+- **Event story** (``stories.kind = 'event'``, ``articles.story_id``): one or more reprint groups plus
+  independent write-ups of the same event within ``Settings.story_event_window_hours`` (48 h). A candidate
+  pair (from the heavy-word index) is scored by a logistic regression over six features
+  (``akhbar.story_features``), trained on hand-labelled pairs by ``scripts/train_story_scorer.py``; its
+  weights live in ``akhbar/story_scorer.json`` with a version, and each article records the version that
+  placed it (``articles.story_model``).
+- IDF statistics come from the stored corpus (``story_term_df``) and grow with each clustered batch.
+- Incremental: a new article joins the best match's groups or starts its own; existing stories are never
+  rebuilt (``akhbar stories recluster`` rebuilds all of them after a model change). Each article's shingles
+  and word counts are stored, so later batches compare against it without reading its text again.
 
-The load clusters its batch before the UPSERT, so story and signature are written with the row (an UPDATE
-afterwards would re-index every article's search vector). It runs in the load's transaction, under an
-advisory lock, so two sources loading at once cannot both start a story for the same event.
+The load clusters its batch before the UPSERT, so story and features are written with the row. It runs in
+the load's transaction, under an advisory lock, so two loads cannot both start a story for one event.
 """
 
 from __future__ import annotations
 
-import re
-import zlib
-from collections import deque
-from dataclasses import dataclass
+import json
+import math
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 import numpy as np
 
 from akhbar import db
 from akhbar.config import Settings
+from akhbar.story_features import (
+    FEATURES,
+    Idf,
+    Profile,
+    Vector,
+    containment,
+    features,
+    shingle_hashes,  # noqa: F401  (shingle_hashes: the stored scheme)
+)
 
 NUM_PERM = 128
 LOCK_KEY = 0x616B6862  # pg_advisory_xact_lock key for clustering ("akhb")
 CHUNK = 5000
-_WORD = re.compile(r"\w+")
-_MIX = np.uint64(0x9E3779B1)
-_MASK32 = np.uint64(0xFFFFFFFF)
+SCORER_PATH = Path(__file__).with_name("story_scorer.json")
+LSH_THRESHOLD = 0.3  # Jaccard at which MinHash LSH proposes a pair; containment then decides
+MIN_SHARED_TOP = 3  # heavy words two articles must share to be scored as one event
+MAX_POSTINGS = 200  # a heavy word in more articles of the window than this proposes no pairs
+MAX_CANDIDATES = 20  # articles scored per new article at most: those sharing the most heavy words
+STORY_SAMPLE = 8  # the most recent members of an event story a joining article is checked against
 
 
 @dataclass
@@ -48,6 +66,8 @@ class Candidate:
     body_norm: str
     story_id: int | None = None  # set: the article already has a story and keeps it
     minhash: bytes | None = None  # set: its body is unchanged, so is its signature
+    title_norm: str = ""
+    reprint_id: int | None = None
 
 
 @dataclass
@@ -55,21 +75,55 @@ class ClusterCounts:
     processed: int = 0
     new_stories: int = 0
     joined: int = 0  # articles that joined a story that existed before them
+    reprints: int = 0  # articles that joined a reprint group of another article
+    seconds: float = 0.0
 
 
-def shingle_hashes(body_norm: str, words_per_shingle: int) -> np.ndarray:
-    """32-bit hashes of the word k-shingles of a normalized body (stable across processes: stored signatures
-    depend on them). A word hashes to its UTF-8 CRC-32; k consecutive word hashes h1..hk combine as
-    ((h1 * MIX + h2) * MIX + ...) mod 2**32, with MIX = 0x9E3779B1."""
-    words = _WORD.findall(body_norm or "")
-    if not words:
-        return np.zeros(0, dtype=np.uint64)
-    word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
-    k = min(words_per_shingle, len(words))
-    combined = word_hashes[: len(words) - k + 1].copy()
-    for i in range(1, k):  # an order-sensitive combination of k consecutive word hashes
-        combined = (combined * _MIX + word_hashes[i: len(words) - k + 1 + i]) & _MASK32
-    return np.unique(combined)
+@dataclass
+class Assignment:
+    key: object
+    story: object  # story id, or a placeholder ("event", n) for a story created by this batch
+    reprint: object  # reprint group id, or a placeholder ("reprint", n)
+    signature: bytes
+    shingles: bytes
+    terms: dict
+    model: str
+    content_hash: str = ""
+
+
+class Scorer:
+    """The event scorer: P(same event) = sigmoid(intercept + coef . (x - mean) / scale), where x is the
+    FEATURES vector with hours_apart read as log(1 + hours)."""
+
+    def __init__(self, version: str, coef: list[float], intercept: float, mean: list[float], scale: list[float],
+                 threshold: float, reprint_containment: float, event_window_hours: float = 48.0,
+                 story_agreement: float = 0.5):
+        self.version = version
+        self.coef = np.asarray(coef, dtype=float)
+        self.intercept = float(intercept)
+        self.mean = np.asarray(mean, dtype=float)
+        self.scale = np.asarray(scale, dtype=float)
+        self.threshold = float(threshold)
+        self.reprint_containment = float(reprint_containment)
+        self.event_window_hours = float(event_window_hours)
+        self.story_agreement = float(story_agreement)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Scorer:
+        if tuple(d["features"]) != FEATURES:
+            raise ValueError(f"scorer {d.get('version')} was trained on features {d['features']}, not {FEATURES}")
+        return cls(d["version"], d["coef"], d["intercept"], d["mean"], d["scale"], d["threshold"],
+                   d["reprint_containment"], d.get("event_window_hours", 48.0), d.get("story_agreement", 0.5))
+
+    @classmethod
+    def load(cls, path: Path = SCORER_PATH) -> Scorer:
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def probability(self, x: list[float]) -> float:
+        v = np.asarray(x, dtype=float)
+        v[5] = math.log1p(v[5])
+        z = self.intercept + float(np.dot(self.coef, (v - self.mean) / self.scale))
+        return 1.0 / (1.0 + math.exp(-z))
 
 
 class Signer:
@@ -82,12 +136,20 @@ class Signer:
 
         self.num_perm = num_perm
         self._template = MinHash(num_perm=num_perm, seed=1, hashfunc=int, scheme=self.SCHEME)
+        self._a, self._b = (p.astype(np.uint32) for p in self._template.permutations)
 
     def signature(self, hashes: np.ndarray) -> np.ndarray:
-        m = self._template.copy()
-        if hashes.size:
-            m.update_batch(hashes.tolist())
-        return m.hashvalues
+        """What datasketch's update_batch computes for the affine32 scheme (each value mixed by its 32-bit
+        finalizer, then a * h + b mod 2**32, the minimum per permutation), in numpy without a Python call per
+        value. tests/unit/test_shingles.py holds it equal to datasketch's own."""
+        from datasketch.minhash import _fmix
+
+        if not hashes.size:
+            return self._template.hashvalues.copy()
+        hv = _fmix(np.asarray(hashes, dtype=np.uint32).reshape(-1, 1), 32)
+        with np.errstate(over="ignore"):
+            phv = hv * self._a + self._b
+        return np.minimum(self._template.hashvalues, phv.min(axis=0))
 
     def minhash(self, values: np.ndarray):
         from datasketch import MinHash
@@ -104,102 +166,269 @@ class Signer:
         return np.frombuffer(bytes(data), dtype="<u4").astype(np.uint32)
 
 
-def _jaccard(x: np.ndarray, y: np.ndarray) -> float:
-    return float(np.count_nonzero(x == y)) / len(x)
+@dataclass
+class _Entry:
+    published: object
+    source: str
+    story: object
+    reprint: object
+    profile: Profile
+    vector: Vector | None = None
+    top: frozenset = field(default_factory=frozenset)
 
 
 class Clusterer:
-    """Assigns candidates (in publication order) to stories, against the stored articles in the time window."""
+    """Assigns candidates (in publication order) to reprint groups and event stories, against the stored
+    articles of the time window. With ``cur=None`` it works in memory only (benchmarks, evaluation)."""
 
-    def __init__(self, cur, settings: Settings):
+    def __init__(self, cur, settings: Settings, scorer: Scorer | None = None, idf: Idf | None = None):
         from datasketch import MinHashLSH
 
         self.cur = cur
         self.settings = settings
-        self.window = timedelta(hours=settings.story_window_hours)
+        self.scorer = scorer or Scorer.load()
+        self.window = timedelta(hours=max(settings.story_window_hours, self.scorer.event_window_hours))
+        self.reprint_window = timedelta(hours=settings.story_window_hours)
+        self.event_window = timedelta(hours=self.scorer.event_window_hours)
         self.signer = Signer()
-        self.lsh = MinHashLSH(threshold=min(settings.story_jaccard, settings.story_jaccard_same_agency),
-                              num_perm=NUM_PERM)
-        self.known: dict[object, tuple] = {}  # key -> (published, story, agency, signature, content hash)
-        self.by_hash: dict[str, object] = {}  # content hash -> key in the index
-        self.order: deque = deque()  # (published, key), in time order, for eviction
-        self.loaded_until = None
+        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self.known: dict[object, _Entry] = {}
+        self.by_hash: dict[str, object] = {}
+        self.by_term: dict[str, set] = defaultdict(set)
+        self.order: deque = deque()
+        self.story_first: dict[object, object] = {}
+        self.story_members: dict[object, list] = {}  # event story -> its members' keys, oldest first
         self.counts = ClusterCounts()
+        self.pairs_scored = 0
         self.new_stories: list[tuple] = []  # placeholders, in creation order
-        cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+        self.idf = idf if idf is not None else Idf()
+        self.df_delta: dict[str, int] = defaultdict(int)
+        self.docs_delta = 0
+        self._df_loaded: set[str] | None = None  # words whose stored frequency was read (None: in memory only)
+        if cur is not None:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
+            if idf is None:
+                self._df_loaded = set()
 
-    def _index(self, key, published, story, agency, values, content_hash):
+    def _load_df(self, profiles) -> None:
+        """Read the stored document frequencies of the words these profiles use and that were not read yet
+        (the table holds the whole vocabulary; a load needs only its batch's and its window's words)."""
+        if self._df_loaded is None:
+            return
+        wanted = set()
+        for p in profiles:
+            wanted.update(p.body)
+            wanted.update(p.title)
+        wanted -= self._df_loaded
+        if not wanted and self._df_loaded:
+            return
+        first = not self._df_loaded
+        self._df_loaded |= wanted
+        self.cur.execute(db.query("story_term_df"), {"terms": sorted(wanted), "with_docs": first})
+        for term, df in self.cur.fetchall():
+            if term == "":
+                self.idf.docs += df
+            else:
+                self.idf.df[term] = self.idf.df.get(term, 0) + df
+
+    # -- the window index -----------------------------------------------------------------------------------
+    def _index(self, key, entry: _Entry, signature: np.ndarray, content_hash: str):
         if key in self.known:
-            self.lsh.remove(key)
-        self.known[key] = (published, story, agency, values, content_hash)
+            self._forget(key)
+        if entry.vector is None:
+            entry.vector = Vector(entry.profile, self.idf)
+        entry.top = entry.vector.top
+        self.known[key] = entry
+        self.story_members.setdefault(entry.story, []).append(key)
+        first = self.story_first.get(entry.story)
+        if first is None or entry.published < first:
+            self.story_first[entry.story] = entry.published
         self.by_hash.setdefault(content_hash, key)
-        self.lsh.insert(key, self.signer.minhash(values), check_duplication=False)
-        self.order.append((published, key))
+        self.lsh.insert(key, self.signer.minhash(signature), check_duplication=False)
+        for t in entry.top:
+            self.by_term[t].add(key)
+        self.order.append((entry.published, key, content_hash))
 
-    def _load_window(self, start, end):
-        """Stored articles published in [start, end] join the index once (keys: ("a", id))."""
+    def _forget(self, key, content_hash=None):
+        entry = self.known.pop(key, None)
+        if entry is None:
+            return
+        self.lsh.remove(key)
+        members = self.story_members.get(entry.story)
+        if members is not None:
+            if key in members:
+                members.remove(key)
+            if not members:
+                del self.story_members[entry.story]
+                self.story_first.pop(entry.story, None)
+        for t in entry.top:
+            postings = self.by_term.get(t)
+            if postings is not None:
+                postings.discard(key)
+                if not postings:
+                    del self.by_term[t]
+        if content_hash is not None and self.by_hash.get(content_hash) == key:
+            del self.by_hash[content_hash]
+
+    def _load_window(self, start, end, batch_profiles):
+        """Stored articles published in [start, end] join the index once (keys: ("a", id)), after the stored
+        frequencies of their words and of the batch's are read."""
         self.cur.execute(db.query("clustered_in_window"), {"start": start, "end": end})
-        for article_id, published, story_id, agency, minhash, content_hash in self.cur.fetchall():
+        rows = []
+        for (article_id, published, story_id, reprint_id, source, minhash, shingles, terms,
+             content_hash) in self.cur.fetchall():
             key = ("a", article_id)
             if key not in self.known:
-                self._index(key, published, story_id, agency, self.signer.from_bytes(minhash), content_hash)
+                rows.append((key, published, story_id, reprint_id, source, minhash, content_hash,
+                             Profile.from_stored(shingles, terms)))
+        self._load_df(batch_profiles + [r[-1] for r in rows])
+        for key, published, story_id, reprint_id, source, minhash, content_hash, profile in rows:
+            self._index(key, _Entry(published, source, story_id, reprint_id or story_id, profile),
+                        self.signer.from_bytes(minhash), content_hash)
 
     def _evict(self, before):
         while self.order and self.order[0][0] < before:
-            _, key = self.order.popleft()
-            old = self.known.pop(key, None)
-            if old is not None:
-                self.lsh.remove(key)
-                if self.by_hash.get(old[4]) == key:
-                    del self.by_hash[old[4]]
+            _, key, content_hash = self.order.popleft()
+            if key in self.known and self.known[key].published < before:
+                self._forget(key, content_hash)
 
-    def assign(self, batch: list[Candidate]) -> list[tuple[object, object, bytes]]:
-        """(key, story id or placeholder, signature bytes) per candidate; ``batch`` in publication order."""
+    # -- assignment -----------------------------------------------------------------------------------------
+    def assign(self, batch: list[Candidate]) -> list[Assignment]:
+        """One Assignment per candidate; ``batch`` in publication order."""
         if not batch:
             return []
-        self._load_window(batch[0].published - self.window, batch[-1].published + self.window)
+        t0 = time.perf_counter()
+        profiles = [Profile.of(c.title_norm or "", c.body_norm, self.settings.story_shingle_words) for c in batch]
+        if self.cur is not None:
+            self._load_window(batch[0].published - self.window, batch[-1].published + self.window, profiles)
         out = []
-        for c in batch:
+        for c, profile in zip(batch, profiles):
             self._evict(c.published - self.window)
             values = (self.signer.from_bytes(c.minhash) if c.minhash is not None
-                      else self.signer.signature(shingle_hashes(c.body_norm, self.settings.story_shingle_words)))
+                      else self.signer.signature(profile.shingles))
             self.counts.processed += 1
-            story = c.story_id if c.story_id is not None else self._match(c, values)
-            self._index(c.key, c.published, story, c.agency, values, c.content_hash)
-            out.append((c.key, story, self.signer.to_bytes(values)))
+            vector = Vector(profile, self.idf)
+            if c.story_id is not None:  # a stored article keeps its story
+                story, reprint = c.story_id, c.reprint_id or c.story_id
+            else:
+                story, reprint = self._match(c, profile, vector, values)
+            self._index(c.key, _Entry(c.published, c.source_key, story, reprint, profile, vector), values,
+                        c.content_hash)
+            out.append(Assignment(c.key, story, reprint, self.signer.to_bytes(values),
+                                  profile.shingles.astype("<u4").tobytes(), profile.to_json(), self.scorer.version,
+                                  c.content_hash))
+        for profile in profiles:  # the batch's words count from the next batch on, as they would once stored
+            self.idf.add(profile)
+            self.docs_delta += 1
+            for t in profile.body:
+                self.df_delta[t] += 1
+        self.counts.seconds += time.perf_counter() - t0
         return out
 
-    def _match(self, c: Candidate, values):
-        twin = self.by_hash.get(c.content_hash)
-        story = None
-        if twin is not None and abs(self.known[twin][0] - c.published) <= self.window:
-            story = self.known[twin][1]
-        else:
-            best_key, best_score = None, 0.0
-            for key in self.lsh.query(self.signer.minhash(values)):
-                published, candidate_story, agency, other, _ = self.known[key]
-                if key == c.key or abs(published - c.published) > self.window:
-                    continue
-                score = _jaccard(values, other)
-                needed = (self.settings.story_jaccard_same_agency if c.agency and c.agency == agency
-                          else self.settings.story_jaccard)
-                if score >= needed and (score > best_score or (score == best_score and str(key) < str(best_key))):
-                    best_key, best_score, story = key, score, candidate_story
-        if story is None:
-            story = ("new", len(self.new_stories) + 1)
-            self.new_stories.append(story)
+    def _new(self, kind: str):
+        placeholder = (kind, len(self.new_stories) + 1)
+        self.new_stories.append(placeholder)
+        if kind == "event":
             self.counts.new_stories += 1
-        elif not isinstance(story, tuple):
+        return placeholder
+
+    def _match(self, c: Candidate, profile: Profile, vector: Vector, values):
+        twin = self.by_hash.get(c.content_hash)
+        if twin is not None and twin in self.known and abs(self.known[twin].published - c.published) <= self.reprint_window:
+            e = self.known[twin]
+            self._joined(e.story)
+            self.counts.reprints += 1
+            return e.story, e.reprint
+        shared = defaultdict(int)
+        for t in vector.top:
+            postings = self.by_term.get(t)
+            if postings and len(postings) <= MAX_POSTINGS:
+                for key in postings:
+                    shared[key] += 1
+        lsh_hits = set(self.lsh.query(self.signer.minhash(values)))
+        by_words = [k for k, n in shared.items() if n >= MIN_SHARED_TOP]
+        if len(by_words) > MAX_CANDIDATES:  # a crowded window (or a subject every outlet writes about)
+            by_words = sorted(by_words, key=lambda k: (-shared[k], str(k)))[:MAX_CANDIDATES]
+        keys = lsh_hits | set(by_words)
+        best_reprint = (None, 0.0)
+        candidates_by_story = defaultdict(list)
+        for key in keys:
+            e = self.known.get(key)
+            if e is None or key == c.key:
+                continue
+            hours = abs((e.published - c.published).total_seconds()) / 3600
+            if hours * 3600 > self.window.total_seconds():
+                continue
+            cont = containment(profile.shingles, e.profile.shingles)
+            if (cont >= self.scorer.reprint_containment and hours * 3600 <= self.reprint_window.total_seconds()
+                    and min(profile.shingles.size, e.profile.shingles.size) >= 10):
+                if cont > best_reprint[1] or (cont == best_reprint[1] and str(key) < str(best_reprint[0])):
+                    best_reprint = (key, cont)
+                continue
+            if hours * 3600 > self.event_window.total_seconds():
+                continue
+            # an event story does not drift: every member within the event window of its first one
+            if abs(c.published - self.story_first.get(e.story, e.published)) > self.event_window:
+                continue
+            p = self._probability(c, profile, vector, key, e)
+            if p >= self.scorer.threshold:
+                candidates_by_story[e.story].append((p, key))
+        if best_reprint[0] is not None:
+            e = self.known[best_reprint[0]]
+            self._joined(e.story)
+            self.counts.reprints += 1
+            return e.story, e.reprint
+        # An event story is joined when the best pair passes the threshold and the article agrees, on average,
+        # with the story's members in the window (at most STORY_SAMPLE of them): one strong link to a member of
+        # a long story is not enough, which keeps stories from chaining one event into the next.
+        best_event = (None, 0.0)
+        for story, scored in sorted(candidates_by_story.items(), key=lambda kv: str(kv[0])):
+            p_best, key = max(scored)
+            members = [k for k in self.story_members.get(story, ()) if k in self.known][-STORY_SAMPLE:]
+            if len(members) > 1:
+                done = {k: q for q, k in scored}
+                agree = [done[k] if k in done else self._probability(c, profile, vector, k, self.known[k])
+                         for k in members]
+                if sum(agree) / len(agree) < self.scorer.story_agreement:
+                    continue
+            if p_best > best_event[1]:
+                best_event = (key, p_best)
+        if best_event[0] is not None:
+            e = self.known[best_event[0]]
+            self._joined(e.story)
+            return e.story, self._new("reprint")
+        return self._new("event"), self._new("reprint")
+
+    def _probability(self, c, profile, vector, key, e) -> float:
+        self.pairs_scored += 1
+        hours = abs((e.published - c.published).total_seconds()) / 3600
+        return self.scorer.probability(features(profile, vector, e.profile, e.vector, hours))
+
+    def _joined(self, story):
+        if not isinstance(story, tuple):
             self.counts.joined += 1
-        return story
 
     def create_stories(self) -> dict[tuple, int]:
-        """Insert a row per new story; returns placeholder -> story id."""
+        """Insert a row per new story (both kinds); returns placeholder -> story id."""
         if not self.new_stories:
             return {}
-        created = db.execute_values(self.cur, "insert_stories", [(None,)] * len(self.new_stories),
+        created = db.execute_values(self.cur, "insert_stories", [(kind,) for kind, _ in self.new_stories],
                                     page_size=1000, fetch=True)
         return dict(zip(self.new_stories, sorted(sid for sid, _ in created)))
+
+    def save_term_df(self) -> None:
+        """Add this clusterer's documents to the stored document frequencies (story_term_df)."""
+        if not self.docs_delta:
+            return
+        rows = [("", self.docs_delta)] + sorted(self.df_delta.items())
+        db.execute_values(self.cur, "upsert_story_term_df", rows, page_size=5000)
+        self.df_delta.clear()
+        self.docs_delta = 0
+
+
+def _rows(assigned: list[Assignment], ids: dict, key=lambda k: k):
+    return [(key(a.key), ids.get(a.story, a.story), ids.get(a.reprint, a.reprint), a.signature, a.shingles,
+             json.dumps(a.terms, ensure_ascii=False), a.model) for a in assigned]
 
 
 def cluster_staged(cur, settings: Settings, run_id: int) -> tuple[ClusterCounts, set[int]]:
@@ -211,10 +440,12 @@ def cluster_staged(cur, settings: Settings, run_id: int) -> tuple[ClusterCounts,
     clusterer = Clusterer(cur, settings)
     assigned = clusterer.assign(batch)
     ids = clusterer.create_stories()
-    rows = [(key, ids.get(story, story), signature) for key, story, signature in assigned]
-    db.execute_values(cur, "insert_story_assignments", rows, template="(%s, %s, %s::bytea)", page_size=1000)
+    rows = _rows(assigned, ids)
+    db.execute_values(cur, "insert_story_assignments", rows,
+                      template="(%s, %s, %s, %s::bytea, %s::bytea, %s::jsonb, %s)", page_size=1000)
     cur.execute(db.query("analyze_story_assignments"))
-    return clusterer.counts, {story for _, story, _ in rows}
+    clusterer.save_term_df()
+    return clusterer.counts, {r[1] for r in rows} | {r[2] for r in rows}
 
 
 def refresh(cur, story_ids: set[int]) -> None:
@@ -237,20 +468,21 @@ def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
         if not rows:
             break
         after = (rows[-1][1], rows[-1][0])
-        batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[6]) for r in rows]
+        batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[6], None, r[7], r[8]) for r in rows]
         assignments += clusterer.assign(batch)
         if len(rows) < CHUNK:
             break
     ids = clusterer.create_stories()
-    rows = [(key[1], ids.get(story, story), signature) for key, story, signature in assignments]
+    rows = _rows(assignments, ids, key=lambda k: k[1])
     if rows:
-        db.execute_values(cur, "set_article_stories", rows, template="(%s, %s, %s::bytea)", page_size=1000)
-    refresh(cur, {story for _, story, _ in rows})
+        db.execute_values(cur, "set_article_stories", rows,
+                          template="(%s, %s, %s, %s::bytea, %s::bytea, %s::jsonb, %s)", page_size=1000)
+    clusterer.save_term_df()
+    refresh(cur, {r[1] for r in rows} | {r[2] for r in rows})
     return clusterer.counts
 
 
 def recluster_all(cur, settings: Settings) -> ClusterCounts:
-    """Forget every story and cluster the whole corpus again (after changing the thresholds)."""
-    cur.execute("UPDATE articles SET story_id = NULL, minhash = NULL")
-    cur.execute("DELETE FROM stories")
+    """Forget every story and cluster the whole corpus again (after a model or threshold change)."""
+    cur.execute(db.query("reset_stories"))
     return cluster_unclustered(cur, settings)

@@ -26,9 +26,10 @@ from akhbar.config import load_settings
     doc_md=(
         "### akhbar stories\n\n"
         "Triggered by the `akhbar://articles` asset, which a source DAG's `announce` (after a load that wrote "
-        "articles) and the maintenance re-parse update. Gives a story to each article that has none (MinHash LSH within ±72 h, agency "
-        "credits) and refreshes the member counts and sources of stories whose members changed. See "
-        "`v_stories` for the result."
+        "articles) and the maintenance re-parse update. Gives each article that has none a reprint group (copies of one text, by "
+        "shingle containment) and an event story (other outlets' write-ups of the same event within 48 h, by "
+        "the learned scorer in `akhbar/story_scorer.json`), and refreshes the aggregates of stories whose "
+        "members changed. See `v_stories`, `v_story_outlets` and `v_story_members` for the result."
     ),
     default_args=airflow_tasks.default_args(2, timedelta(minutes=2), timedelta(minutes=30)),
 )

@@ -1,5 +1,7 @@
--- Articles already in a story, published in a time window: the candidates new articles are compared with.
-SELECT id, coalesce(published_at, fetched_at) AS published, story_id, agency, minhash, content_hash
+-- Clustered articles published in a time window: the candidates new articles are compared with.
+-- Columns: id, published, story, reprint group, source, MinHash signature, shingles, word counts, content hash.
+SELECT id, coalesce(published_at, fetched_at) AS published, story_id, reprint_id, source_key, minhash,
+       story_shingles, story_terms, content_hash
 FROM articles
-WHERE minhash IS NOT NULL AND story_id IS NOT NULL
+WHERE minhash IS NOT NULL AND story_id IS NOT NULL AND story_shingles IS NOT NULL
   AND coalesce(published_at, fetched_at) BETWEEN %(start)s AND %(end)s;

@@ -14,15 +14,20 @@ ORDER BY articles DESC;
 SELECT published_at, source_key, title, snippet, url
 FROM search_articles('"وزارة الصحة" المستشفى -كورونا', 20);
 
--- 3. Stories covered by 3 or more sources in the last 7 days.
-SELECT story_id, title, agency, source_count, sources, first_published_at
+-- 3. Stories covered by 3 or more outlets today (Cairo's day): the representative title (the copy most outlets
+--    carried), who had it first, and how many minutes each outlet came after it.
+SELECT story_id, title, source_count, sources, reprint_count, first_source, source_lags, first_published_at
 FROM v_stories
-WHERE source_count >= 3 AND last_published_at >= now() - interval '7 days'
+WHERE source_count >= 3
+  AND last_published_at >= date_trunc('day', now() AT TIME ZONE 'Africa/Cairo') AT TIME ZONE 'Africa/Cairo'
 ORDER BY source_count DESC, first_published_at DESC;
 
--- 4. The members of one story, earliest first (replace 42 with a story_id from query 3).
-SELECT published_at, source_key, title, agency, url
-FROM v_articles WHERE story_id = 42
+-- 4. The members of one story, earliest first, with their reprint group: articles sharing reprint_id are
+--    copies of one text, the others wrote the same event up in their own words (replace 42 with a story_id
+--    from query 3).
+SELECT published_at, source_key, title, agency, reprint_id, url
+FROM v_story_members
+WHERE story_id = 42
 ORDER BY published_at;
 
 -- 5. An agency's share of each source's articles this month (أ ش أ: the Middle East News Agency).
@@ -47,12 +52,17 @@ SELECT day, pages_fetched, articles_loaded, pages_quarantined, blocked, null_dat
 FROM v_source_health WHERE source_key = 'youm7'
 ORDER BY day DESC LIMIT 14;
 
--- 8. Which source publishes a wire story first? Minutes behind the earliest member, averaged per source.
-SELECT a.source_key, count(*) AS stories,
-       round(avg(extract(epoch FROM a.published_at - s.first_published_at) / 60)::numeric, 1) AS avg_minutes_late
-FROM v_articles a JOIN v_stories s USING (story_id)
-GROUP BY a.source_key
-ORDER BY avg_minutes_late;
+-- 8. Who has it first: how often each outlet is the first to publish a story several outlets carried, over
+--    the last 30 days, and its median lag behind the first publisher when it is not.
+SELECT source_key,
+       count(*) AS stories,
+       count(*) FILTER (WHERE was_first) AS first,
+       round(100.0 * count(*) FILTER (WHERE was_first) / count(*), 1) AS first_percent,
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY lag_minutes) FILTER (WHERE NOT was_first) AS median_lag_minutes
+FROM v_story_outlets
+WHERE first_published_at >= now() - interval '30 days'
+GROUP BY source_key
+ORDER BY first_percent DESC;
 
 -- 9. Articles corrected after publication (their text changed on a later crawl), newest first.
 SELECT published_at, source_key, title, revisions, updated_at, url

@@ -1,3 +1,3 @@
--- New, empty stories (execute_values of (canonical_article_id)); refresh_stories fills them from their members.
-INSERT INTO stories (canonical_article_id) VALUES %s
-RETURNING id, canonical_article_id;
+-- New, empty stories (execute_values of (kind)); refresh_stories fills them from their members.
+INSERT INTO stories (kind) VALUES %s
+RETURNING id, kind;

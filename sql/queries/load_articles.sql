@@ -3,7 +3,7 @@
 -- version that loses (the stored one, or a late-arriving older fetch) is kept in article_revisions with its
 -- fetch time. The content hash, and the search vector of a text that changed, come from the temporary table
 -- load_vectors (load_search_vectors.sql); the vector is not a generated column, which would cost it on every
--- write. Story and MinHash signature come from the temporary table story_assignments that
+-- write. Story, reprint group, MinHash signature, shingles and word counts come from the temporary table story_assignments that
 -- akhbar.stories.cluster_staged filled. Both are filled just before, in the same transaction. The article
 -- fields are read from the staged JSON straight into the INSERT, so no copy of the bodies is materialized.
 -- Returns (articles written, of which new, revisions kept).
@@ -45,7 +45,8 @@ WITH latest AS MATERIALIZED (
     INSERT INTO articles (url_key, url, canonical_url, source_key, raw_page_id, title, body, authors, section,
                           tags, language, images, published_at, published_raw, modified_at, modified_raw,
                           extractor, extractor_version, fetched_at, title_norm, body_norm, agency, dateline,
-                          content_hash, search_vector, story_id, minhash)
+                          content_hash, search_vector, story_id, minhash, reprint_id, story_shingles,
+                          story_terms, story_model)
     SELECT s.url_key, j.url, j.canonical_url, e.source_key, s.raw_page_id, j.title, j.body,
            coalesce(j.authors, '{}'), j.section, coalesce(j.tags, '{}'), j.language, coalesce(j.images, '[]'),
            j.published_at, j.published_raw, j.modified_at, j.modified_raw, j.extractor, j.extractor_version,
@@ -56,7 +57,7 @@ WITH latest AS MATERIALIZED (
            coalesce(v.search_vector,
                     CASE WHEN s.old_id IS NULL
                          THEN akhbar_document_vector(j.title_norm, j.body_norm, akhbar_stop_lexemes()) END),
-           sa.story_id, sa.minhash
+           sa.story_id, sa.minhash, sa.reprint_id, sa.shingles, sa.terms, sa.model
     FROM latest s
     JOIN load_vectors v ON v.raw_page_id = s.raw_page_id
     JOIN extracted_pages e ON e.raw_page_id = s.raw_page_id
@@ -81,6 +82,11 @@ WITH latest AS MATERIALIZED (
         minhash = CASE WHEN EXCLUDED.story_id IS NOT NULL THEN EXCLUDED.minhash
                        WHEN articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash THEN NULL
                        ELSE articles.minhash END,
+        reprint_id = coalesce(EXCLUDED.reprint_id, articles.reprint_id),
+        story_shingles = CASE WHEN EXCLUDED.story_id IS NOT NULL THEN EXCLUDED.story_shingles
+                              ELSE articles.story_shingles END,
+        story_terms = CASE WHEN EXCLUDED.story_id IS NOT NULL THEN EXCLUDED.story_terms ELSE articles.story_terms END,
+        story_model = coalesce(EXCLUDED.story_model, articles.story_model),
         updated_at = now()
     WHERE articles.fetched_at <= EXCLUDED.fetched_at
     RETURNING (xmax = 0) AS inserted

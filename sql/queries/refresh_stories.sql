@@ -1,25 +1,47 @@
--- Recompute the aggregates of the given stories from their members: the earliest member is canonical, the
--- agency is the one most members credit. Stories left with no member are removed.
-WITH agg AS (
-    SELECT a.story_id,
-           (array_agg(a.id ORDER BY coalesce(a.published_at, a.fetched_at), a.id))[1] AS canonical_article_id,
-           (array_agg(a.title ORDER BY coalesce(a.published_at, a.fetched_at), a.id))[1] AS title,
-           mode() WITHIN GROUP (ORDER BY a.agency) AS agency,
-           min(coalesce(a.published_at, a.fetched_at)) AS first_published_at,
-           max(coalesce(a.published_at, a.fetched_at)) AS last_published_at,
+-- Recompute the aggregates of the given stories (event stories and reprint groups) from their members:
+-- - canonical: the earliest member; first_source: its outlet ("who had it first"); source_lags: each outlet's
+--   minutes between the story's first member and its own first member;
+-- - title: the representative title, that of the earliest member of the story's largest reprint group (the
+--   copy most outlets carried);
+-- - agency: the one most members credit. Stories left with no member are removed.
+WITH members AS (
+    SELECT a.story_id AS sid, a.id, a.title, a.agency, a.source_key, a.reprint_id,
+           coalesce(a.published_at, a.fetched_at) AS published
+    FROM articles a WHERE a.story_id = ANY(%(story_ids)s)
+    UNION ALL
+    SELECT a.reprint_id, a.id, a.title, a.agency, a.source_key, a.reprint_id,
+           coalesce(a.published_at, a.fetched_at)
+    FROM articles a WHERE a.reprint_id = ANY(%(story_ids)s) AND a.reprint_id IS DISTINCT FROM a.story_id
+), sized AS (
+    SELECT m.*, count(*) OVER (PARTITION BY m.sid, m.reprint_id) AS group_size FROM members m
+), agg AS (
+    SELECT sid,
+           (array_agg(id ORDER BY published, id))[1] AS canonical_article_id,
+           (array_agg(title ORDER BY group_size DESC, published, id))[1] AS title,
+           (array_agg(source_key ORDER BY published, id))[1] AS first_source,
+           mode() WITHIN GROUP (ORDER BY agency) AS agency,
+           min(published) AS first_published_at,
+           max(published) AS last_published_at,
            count(*) AS member_count,
-           count(DISTINCT a.source_key) AS source_count,
-           array_agg(DISTINCT a.source_key ORDER BY a.source_key) AS sources
-    FROM articles a
-    WHERE a.story_id = ANY(%(story_ids)s)
-    GROUP BY a.story_id
+           count(DISTINCT source_key) AS source_count,
+           count(DISTINCT reprint_id) AS reprint_count,
+           array_agg(DISTINCT source_key ORDER BY source_key) AS sources
+    FROM sized GROUP BY sid
+), lags AS (
+    SELECT sid, jsonb_object_agg(source_key, minutes) AS source_lags
+    FROM (SELECT m.sid, m.source_key,
+                 round((extract(epoch FROM min(m.published) - agg.first_published_at) / 60)::numeric, 1) AS minutes
+          FROM members m JOIN agg USING (sid) GROUP BY m.sid, m.source_key, agg.first_published_at) per_source
+    GROUP BY sid
 ), updated AS (
     UPDATE stories s
     SET canonical_article_id = agg.canonical_article_id, title = agg.title, agency = agg.agency,
         first_published_at = agg.first_published_at, last_published_at = agg.last_published_at,
         member_count = agg.member_count, source_count = agg.source_count, sources = agg.sources,
+        first_source = agg.first_source, source_lags = lags.source_lags,
+        reprint_count = CASE WHEN s.kind = 'event' THEN agg.reprint_count ELSE 0 END,
         updated_at = now()
-    FROM agg WHERE s.id = agg.story_id
+    FROM agg JOIN lags USING (sid) WHERE s.id = agg.sid
     RETURNING s.id
 )
 DELETE FROM stories s

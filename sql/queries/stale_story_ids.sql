@@ -1,4 +1,5 @@
--- Stories whose members changed after the story's aggregates were last computed (a re-parse, a revision).
-SELECT DISTINCT a.story_id
-FROM articles a JOIN stories s ON s.id = a.story_id
+-- Stories and reprint groups whose members changed after their aggregates were last computed (a re-parse, a
+-- revision).
+SELECT DISTINCT s.id
+FROM articles a JOIN stories s ON s.id IN (a.story_id, a.reprint_id)
 WHERE a.updated_at > s.updated_at;

@@ -86,7 +86,7 @@ def test_an_agency_story_on_five_sites_is_one_story_and_same_topic_stories_stay_
 
     (story_id, members, sources, agency, canonical_source), = query(
         "SELECT s.id, s.member_count, s.sources, s.agency, a.source_key FROM stories s"
-        " JOIN articles a ON a.id = s.canonical_article_id WHERE s.member_count > 1")
+        " JOIN articles a ON a.id = s.canonical_article_id WHERE s.member_count > 1 AND s.kind = 'event'")
     assert (members, sorted(sources), agency, canonical_source) == (3, sorted(first_three), "أ ش أ", "youm7")
 
     # Later loads join the existing story: incremental, no rebuild.
@@ -94,8 +94,22 @@ def test_an_agency_story_on_five_sites_is_one_story_and_same_topic_stories_stay_
     assert counts["stories_joined"] == 1 and counts["stories_new"] == 0
     load(staged_settings, "akhbarelyom", [wire_version("akhbarelyom", morning + timedelta(hours=20))])
 
-    rows = query("SELECT story_id, member_count, source_count FROM v_stories")
-    assert rows == [(story_id, 5, 5)]
+    rows = query("SELECT story_id, member_count, source_count, first_source FROM v_stories")
+    assert rows == [(story_id, 5, 5, "youm7")]
+    # Who had it first, and each outlet's lag behind it (minutes, from the publication times above).
+    (lags,), = query("SELECT source_lags FROM stories WHERE id = %s", (story_id,))
+    assert lags == {"youm7": 0, "masrawy": 10, "ahram": 20, "shorouk": 180, "akhbarelyom": 1200}
+    assert query("SELECT source_key, lag_minutes, was_first FROM v_story_outlets ORDER BY lag_minutes") == [
+        ("youm7", 0, True), ("masrawy", 10, False), ("ahram", 20, False), ("shorouk", 180, False),
+        ("akhbarelyom", 1200, False)]
+    # The five rewrites are copies of one wire text: one reprint group inside the story, recorded with the
+    # scorer version that placed them.
+    assert query("SELECT count(DISTINCT reprint_id), count(*) FILTER (WHERE story_model IS NULL) FROM articles"
+                 " WHERE url_key LIKE %s", ("%wire-cars",)) == [(1, 0)]
+    assert query("SELECT count(DISTINCT reprint_id), count(*) FROM v_story_members WHERE story_id = %s",
+                 (story_id,)) == [(1, 5)]
+    assert query("SELECT kind, member_count FROM stories WHERE id = (SELECT reprint_id FROM articles"
+                 " WHERE url_key LIKE %s LIMIT 1)", ("%wire-cars",)) == [("reprint", 5)]
     assert query("SELECT count(DISTINCT story_id) FROM articles WHERE url_key LIKE %s", ("%wire-cars",)) == [(1,)]
     # The two same-topic, same-day stories are each a story of their own.
     others = query("SELECT a.story_id, s.member_count FROM articles a JOIN stories s ON s.id = a.story_id"
@@ -108,5 +122,50 @@ def test_the_same_text_outside_the_window_is_a_new_story(staged_settings, query)
     when = FETCHED - timedelta(days=6)
     load(staged_settings, "youm7", [wire_version("youm7", when)])
     load(staged_settings, "masrawy", [wire_version("masrawy", when + timedelta(hours=96))])
-    assert query("SELECT count(*), max(member_count) FROM stories") == [(2, 1)]
+    assert query("SELECT count(*), max(member_count) FROM stories WHERE kind = 'event'") == [(2, 1)]
     assert query("SELECT count(*) FROM v_stories") == [(0,)]
+
+
+def test_the_two_tier_migration_rolls_back_and_applies_again(staged_settings, query):
+    """0013 with stories in place: rolled back to one tier (the stories, derived data, go), then applied again,
+    and the load clusters into both tiers once more."""
+    from yoyo import read_migrations
+
+    from akhbar import db
+
+    when = FETCHED - timedelta(hours=6)
+    load(staged_settings, "youm7", [wire_version("youm7", when)])
+    backend = db._yoyo_backend(staged_settings.database_url)
+    ours = read_migrations(str(db.MIGRATIONS_DIR)).filter(lambda m: m.id.startswith("0013_"))
+    assert [m.id for m in ours] == ["0013_story_tiers"]
+    with backend.lock():
+        backend.rollback_migrations(backend.to_rollback(ours))
+    assert query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'articles'"
+                 " AND column_name IN ('reprint_id', 'story_shingles', 'story_terms', 'story_model')") == [(0,)]
+    assert query("SELECT count(*) FROM stories") == [(0,)]
+    assert query("SELECT to_regclass('v_stories') IS NOT NULL, to_regclass('v_story_outlets') IS NULL,"
+                 " to_regclass('v_story_members') IS NULL") == [(True, True, True)]
+    db.migrate(staged_settings.database_url)
+    load(staged_settings, "masrawy", [wire_version("masrawy", when + timedelta(minutes=30))])
+    # the article loaded before is clustered again (the backlog step of the load), and the copy joins it
+    assert query("SELECT count(*), count(DISTINCT story_id), count(DISTINCT reprint_id) FROM articles"
+                 " WHERE reprint_id IS NOT NULL AND story_id IS NOT NULL") == [(2, 1, 1)]
+
+
+def test_recluster_rebuilds_every_story_with_the_shipped_model(staged_settings, query, monkeypatch, capsys):
+    """One command re-clusters after a model change: the stories are rebuilt from the articles, each article
+    records the scorer version, and the document frequencies count every article once again."""
+    from akhbar import cli
+    from akhbar.stories import Scorer
+
+    morning = FETCHED - timedelta(hours=6)
+    for i, site in enumerate(["youm7", "masrawy", "ahram"]):
+        load(staged_settings, site, [wire_version(site, morning + timedelta(minutes=10 * i))])
+    before = query("SELECT id FROM stories WHERE kind = 'event'")
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", staged_settings.database_url)
+    assert cli.main(["stories", "recluster"]) == 0
+    assert "3 articles clustered" in capsys.readouterr().out
+    after = query("SELECT id, member_count, source_count, first_source FROM stories WHERE kind = 'event'")
+    assert len(after) == 1 and after[0][1:] == (3, 3, "youm7") and after[0][0] != before[0][0]
+    assert query("SELECT DISTINCT story_model FROM articles") == [(Scorer.load().version,)]
+    assert query("SELECT df FROM story_term_df WHERE term = ''") == [(3,)]

@@ -36,3 +36,20 @@ def test_repeated_words_hash_the_same_on_every_call():
 def test_an_empty_body_has_no_shingles():
     assert shingle_hashes("", 5).size == 0
     assert shingle_hashes(None, 5).size == 0
+
+
+def test_signatures_equal_datasketchs_own():
+    """Stored signatures are computed in numpy; they must equal datasketch's MinHash of the same values, or
+    signatures stored by one release would not match the next."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from akhbar.stories import NUM_PERM, Signer
+
+    hashes = shingle_hashes("اعلنت وزاره الصحه اليوم عن افتتاح مستشفي جديد في القاهره بطاقه مئتي سرير", 3)
+    reference = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, scheme="affine32")
+    reference.update_batch(hashes.tolist())
+    ours = Signer().signature(hashes.astype(np.uint32))
+    assert ours.dtype == reference.hashvalues.dtype and ours.tolist() == reference.hashvalues.tolist()
+    assert Signer().signature(np.zeros(0, dtype=np.uint32)).tolist() == MinHash(
+        num_perm=NUM_PERM, seed=1, hashfunc=int, scheme="affine32").hashvalues.tolist()

@@ -1,0 +1,197 @@
+"""What two articles share, as numbers: the features of the story scorer (pure: no database, no clock).
+
+An article becomes a ``Profile`` once (from its folded title and body, ``title_norm``/``body_norm``); a pair
+of profiles, with the document frequencies of the corpus, becomes the feature vector ``FEATURES``:
+
+- ``containment``: shared word 3-shingles over the shorter text's shingles. A wire copy that one outlet
+  trimmed or gave a local lead keeps most of the shorter text's shingles, while its Jaccard falls.
+- ``cosine``: TF-IDF cosine of the bodies over folded, lightly stemmed words (stopwords dropped), tf damped
+  as 1 + log(tf), the IDF from the corpus's document frequencies.
+- ``title_cosine``: the same over the titles.
+- ``rare_overlap``: shared words among each body's ``TOP_TERMS`` heaviest (TF-IDF) words, over ``TOP_TERMS``:
+  names and places of the event.
+- ``number_overlap``: shared numbers (two digits or more) over the smaller set; 0 when either has none.
+- ``hours_apart``: the publication gap, in hours.
+
+A profile keeps only what the features need (its shingle hashes and word counts), so a profile stored with
+the article can be scored later without reading the text again.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+FEATURES = ("containment", "cosine", "title_cosine", "rare_overlap", "number_overlap", "hours_apart")
+TOP_TERMS = 20
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"^\d{2,}$")
+_MIX = np.uint64(0x9E3779B1)
+_MASK32 = np.uint64(0xFFFFFFFF)
+
+# Folded (ى -> ي, أ/إ/آ -> ا, ة -> ه) function words and reporting verbs that say nothing about the event.
+STOPWORDS = frozenset(["في", "من", "الي", "علي", "عن", "ان", "او", "ثم", "مع", "هذا", "هذه", "ذلك", "تلك", "هولاء", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي", "هو", "هي", "هم", "هن", "انا", "نحن", "انت", "انتم", "كان", "كانت", "يكون", "تكون", "كانوا", "قد", "لقد", "وقد", "لا", "لم", "لن", "ما", "ماذا", "لماذا", "كيف", "متي", "اين", "حتي", "بعد", "قبل", "عند", "عندما", "بين", "منذ", "خلال", "حيث", "اما", "الا", "غير", "اي", "كل", "كما", "ايضا", "اذا", "اذ", "لكن", "ولكن", "بل", "ثمه", "هناك", "هنا", "وفي", "ومن", "والي", "وعلي", "وعن", "وان", "وهو", "وهي", "وكان", "وكانت", "ولا", "ولم", "ولن", "وما", "ومع", "وهذا", "وهذه", "وذلك", "وقال", "وقالت", "فيه", "فيها", "منه", "منها", "عليه", "عليها", "اليه", "اليها", "عنه", "عنها", "به", "بها", "له", "لها", "لهم", "بان", "بانه", "انه", "انها", "لان", "كذلك", "مثل", "يا", "ام", "سوف", "سيتم", "تم", "قال", "قالت", "يوم", "اليوم", "امس", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت", "اضاف", "واضاف", "اكد", "واكد", "وفق", "وفقا", "حسب", "عام", "العام", "ذكر", "وذكر", "اوضح", "واوضح", "مضيفا", "مشيرا", "الي", "الا", "لدي", "ضمن", "عبر", "نحو", "دون", "حول", "اكثر", "اقل", "بعض", "جميع", "عده", "احد", "وقت", "الذي", "التي", "وكانت", "وهذا", "فقد", "كما", "وقالت", "لكنه"])
+
+_PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال")
+_SUFFIXES = ("يين", "ات", "ون", "ين", "ان", "يه", "ها", "هم", "ي", "ه")
+_stem_cache: dict[str, str] = {}
+
+
+def stem(word: str) -> str:
+    """A light stem of a folded word: the article and attached prepositions off the front, a plural or
+    feminine ending off the back, never leaving fewer than three letters. Numbers and Latin words stay."""
+    out = _stem_cache.get(word)
+    if out is not None:
+        return out
+    w = word
+    if not w.isdigit():
+        for p in _PREFIXES:
+            if w.startswith(p) and len(w) - len(p) >= 3:
+                w = w[len(p):]
+                break
+        for s in _SUFFIXES:
+            if w.endswith(s) and len(w) - len(s) >= 3:
+                w = w[: -len(s)]
+                break
+    if len(_stem_cache) < 2_000_000:
+        _stem_cache[word] = w
+    return w
+
+
+def terms(text_norm: str, words: list[str] | None = None) -> dict[str, int]:
+    """Stemmed content words of a folded text (or of its ``words``, already split), counted."""
+    out: dict[str, int] = {}
+    cache = _stem_cache
+    for w, n in Counter(_WORD.findall(text_norm) if words is None else words).items():  # each distinct word once
+        if w in STOPWORDS or len(w) < 2:
+            continue
+        s = cache.get(w) or stem(w.lower())
+        out[s] = out.get(s, 0) + n
+    return out
+
+
+def shingle_hashes(text_norm: str, words_per_shingle: int = 3, words: list[str] | None = None) -> np.ndarray:
+    """Sorted unique 32-bit hashes of the word k-shingles of a folded text (stable across processes: stored
+    signatures depend on them). A word hashes to its UTF-8 CRC-32; k consecutive word hashes h1..hk combine
+    as ((h1 * MIX + h2) * MIX + ...) mod 2**32, with MIX = 0x9E3779B1."""
+    if words is None:
+        words = _WORD.findall(text_norm or "")
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    k = min(words_per_shingle, len(words))
+    combined = word_hashes[: len(words) - k + 1].copy()
+    for i in range(1, k):  # an order-sensitive combination of k consecutive word hashes
+        combined = (combined * _MIX + word_hashes[i: len(words) - k + 1 + i]) & _MASK32
+    return np.unique(combined)
+
+
+@dataclass
+class Profile:
+    shingles: np.ndarray  # sorted unique uint32 shingle hashes of the body
+    body: dict[str, int]  # stemmed body terms -> count
+    title: dict[str, int]  # stemmed title terms -> count
+    numbers: frozenset = field(default_factory=frozenset)
+
+    @classmethod
+    def of(cls, title_norm: str, body_norm: str, words_per_shingle: int = 3) -> Profile:
+        words = _WORD.findall(body_norm or "")
+        body = terms(body_norm, words)
+        return cls(shingle_hashes(body_norm, words_per_shingle, words).astype(np.uint32), body,
+                   terms(title_norm), frozenset(t for t in body if _NUMBER.match(t)))
+
+    def to_json(self) -> dict:
+        return {"b": self.body, "t": self.title}
+
+    @classmethod
+    def from_stored(cls, shingles: bytes, data: dict) -> Profile:
+        body = data.get("b") or {}
+        return cls(np.frombuffer(bytes(shingles), dtype="<u4").astype(np.uint32), body, data.get("t") or {},
+                   frozenset(t for t in body if _NUMBER.match(t)))
+
+
+class Idf:
+    """Document frequencies of stemmed body terms; idf = ln((1 + N) / (1 + df)) + 1 (terms never seen get
+    the highest weight)."""
+
+    def __init__(self, docs: int = 0, df: dict[str, int] | None = None):
+        self.docs = docs
+        self.df: dict[str, int] = df if df is not None else {}
+        self._weights: dict[str, float] = {}
+        self._weights_at = -1  # the document count the cached weights were computed at
+
+    def add(self, profile: Profile) -> None:
+        self.docs += 1
+        df = self.df
+        for t in profile.body:
+            df[t] = df.get(t, 0) + 1
+
+    def weight(self, term: str) -> float:
+        return math.log((1 + self.docs) / (1 + self.df.get(term, 0))) + 1.0
+
+    def weights(self, words) -> list[float]:
+        """weight() of each word, cached until the next document is added."""
+        if self._weights_at != self.docs:
+            self._weights.clear()
+            self._weights_at = self.docs
+        cache, out = self._weights, []
+        for t in words:
+            w = cache.get(t)
+            if w is None:
+                w = cache[t] = math.log((1 + self.docs) / (1 + self.df.get(t, 0))) + 1.0
+            out.append(w)
+        return out
+
+
+class Vector:
+    """A profile's TF-IDF vectors under one Idf (body and title, unit length) and its heaviest body terms."""
+
+    __slots__ = ("body", "title", "top")
+
+    def __init__(self, profile: Profile, idf: Idf):
+        self.body = _weighted(profile.body, idf)
+        self.title = _weighted(profile.title, idf)
+        self.top = frozenset(t for _, t in heapq.nsmallest(TOP_TERMS, ((-x, t) for t, x in self.body.items())))
+
+
+_DAMPED = [0.0] + [1 + math.log(c) for c in range(1, 64)]
+
+
+def _weighted(counts: dict[str, int], idf: Idf) -> dict[str, float]:
+    words = list(counts)
+    v = [(_DAMPED[c] if c < 64 else 1 + math.log(c)) * w for c, w in zip(counts.values(), idf.weights(words))]
+    norm = math.sqrt(sum(x * x for x in v))
+    return {t: x / norm for t, x in zip(words, v)} if norm else {}
+
+
+def _unit(v: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(x * x for x in v.values()))
+    return {t: x / norm for t, x in v.items()} if norm else {}
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b[t] for t, x in a.items() if t in b)
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    if not a.size or not b.size:
+        return 0.0
+    shared = np.intersect1d(a, b, assume_unique=True).size
+    return shared / min(a.size, b.size)
+
+
+def features(pa: Profile, va: Vector, pb: Profile, vb: Vector, hours_apart: float) -> list[float]:
+    """The FEATURES of a pair, in order."""
+    numbers = 0.0
+    if pa.numbers and pb.numbers:
+        numbers = len(pa.numbers & pb.numbers) / min(len(pa.numbers), len(pb.numbers))
+    return [containment(pa.shingles, pb.shingles), _dot(va.body, vb.body), _dot(va.title, vb.title),
+            len(va.top & vb.top) / TOP_TERMS, numbers, abs(hours_apart)]
