@@ -35,7 +35,8 @@ def _axis(days: list[date], left: int, plot_w: float, height: int, top: int) -> 
     parts = []
     slot = plot_w / max(len(days), 1)
     for i, day in enumerate(days):
-        if i % 7 == 0 or i == len(days) - 1:
+        last = i == len(days) - 1
+        if last or (i % 7 == 0 and len(days) - 1 - i >= 3):  # no weekly tick crowding the last day's
             x = left + i * slot + slot / 2
             parts.append(f'<text x="{_fmt(x)}" y="{height - 4}" text-anchor="middle" class="tick">'
                          f'{day.strftime("%m-%d")}</text>')
