@@ -165,10 +165,13 @@ def test_two_sources_load_and_a_re_parse_runs_at_once(settings, tmp_path, query)
     assert query("SELECT source_key, count(*) FROM articles GROUP BY 1 ORDER BY 1") == [
         ("demo", 7), ("masrawy", 4), ("youm7", 4)]
     # one story per wire item, with both sources; the local items are stories of their own
-    wire = query("SELECT s.sources, s.member_count FROM stories s WHERE s.source_count = 2 ORDER BY s.id")
+    wire = query("SELECT s.sources, s.member_count FROM stories s WHERE s.source_count = 2 AND s.kind = 'event' "
+                 "ORDER BY s.id")
     assert wire == [(["masrawy", "youm7"], 2)] * 3
     assert query("SELECT count(*) FROM articles WHERE story_id IS NULL") == [(0,)]
-    assert query("SELECT sum(member_count)::int FROM stories") == [(15,)]
+    # every article in exactly one event story and one reprint group
+    assert query("SELECT kind, sum(member_count)::int FROM stories GROUP BY 1 ORDER BY 1") == [
+        ("event", 15), ("reprint", 15)]
     assert query("SELECT count(*) FROM raw_pages WHERE parse_status IN ('pending', 'extracted', 'validated')") == [
         (0,)]
 
