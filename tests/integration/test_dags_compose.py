@@ -88,7 +88,7 @@ def test_secrets_come_from_env_and_none_are_in_the_repository(compose_binary):
     assert "set AIRFLOW_" in missing.stderr or "set POSTGRES_" in missing.stderr or "set AKHBAR_" in missing.stderr
     secrets = dict(re.findall(r"^([A-Z_]*(?:PASSWORD|KEY|SECRET))=(.*)$", (ROOT / ".env.example").read_text(),
                               re.MULTILINE))
-    assert len(secrets) == 6 and set(secrets.values()) == {"change-me"}
+    assert len(secrets) == 7 and set(secrets.values()) == {"change-me"}
     assert ".env" in (ROOT / ".gitignore").read_text().split()
 
 
@@ -109,6 +109,7 @@ def test_dockerfile_builds_on_airflow_3_3_2_python_3_11_from_the_lock():
 
 
 SECRETS = {"POSTGRES_PASSWORD": "pw-superuser", "AKHBAR_DB_PASSWORD": "pw-articles-owner",
+           "AKHBAR_UI_DB_PASSWORD": "pw-articles-ui",
            "AIRFLOW_DB_PASSWORD": "pw-airflow-metadata", "AIRFLOW_ADMIN_PASSWORD": "pw-ui-admin",
            "AIRFLOW_FERNET_KEY": "key-fernet", "AIRFLOW_JWT_SECRET": "secret-jwt"}
 # Which containers may hold each secret (compose reads .env; nothing hands the whole file to a container).
@@ -117,6 +118,7 @@ AIRFLOW = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-da
 MAY_HOLD = {
     "POSTGRES_PASSWORD": {"postgres"},
     "AKHBAR_DB_PASSWORD": {"postgres", "akhbar-migrate", "airflow-scheduler", "airflow-worker"},
+    "AKHBAR_UI_DB_PASSWORD": {"postgres", "airflow-apiserver"},
     "AIRFLOW_DB_PASSWORD": {"postgres"} | AIRFLOW,
     "AIRFLOW_ADMIN_PASSWORD": {"airflow-init"},
     "AIRFLOW_FERNET_KEY": AIRFLOW,

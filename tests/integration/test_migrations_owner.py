@@ -183,7 +183,7 @@ def test_on_a_new_server_the_init_script_creates_the_reader_and_the_owner_migrat
     assert bare.returncode != 0 and "permission denied to create role" in bare.stderr
 
     env = {"PATH": os.environ["PATH"], "PGHOST": "127.0.0.1", "PGPORT": str(port),
-           "AKHBAR_DB_PASSWORD": "owner-pw", "AIRFLOW_DB_PASSWORD": "airflow-pw"}
+           "AKHBAR_DB_PASSWORD": "owner-pw", "AIRFLOW_DB_PASSWORD": "airflow-pw", "AKHBAR_UI_DB_PASSWORD": "ui-pw"}
     init = subprocess.run(["bash", str(INIT_SCRIPT)], env=env, capture_output=True, text=True, timeout=60,
                           check=False)
     assert init.returncode == 0, init.stderr
@@ -198,3 +198,10 @@ def test_on_a_new_server_the_init_script_creates_the_reader_and_the_owner_migrat
                 ) == (True, True)
     assert _one(f"postgresql://postgres@127.0.0.1:{port}/airflow",
                 "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'airflow'") == ("airflow",)
+    # the Sources pages' login: a member of akhbar_reader, reading runs but not raw bodies (migration 0023)
+    ui_url = f"postgresql://akhbar_ui:ui-pw@127.0.0.1:{port}/akhbar"
+    assert _one(ui_url, "SELECT rolsuper, rolcreaterole, pg_has_role('akhbar_ui', 'akhbar_reader', 'MEMBER') "
+                        "FROM pg_roles WHERE rolname = current_user") == (False, False, True)
+    assert _one(ui_url, "SELECT count(*) FROM crawl_runs") == (0,)
+    assert _one(ui_url, "SELECT has_column_privilege('raw_pages', 'body', 'SELECT'), "
+                        "has_column_privilege('raw_pages', 'parse_status', 'SELECT')") == (False, True)

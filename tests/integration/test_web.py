@@ -142,3 +142,38 @@ def test_plugin_declares_the_nav_entry_and_dag_tab(airflow_client):
     views = {v["destination"]: v for v in ours["external_views"]}
     assert views["nav"]["href"] == "/akhbar/sources"
     assert views["dag"]["href"] == "/akhbar/sources/by-dag/{DAG_ID}"
+
+
+def test_the_pages_read_as_a_login_of_the_reader_role(corpus, staged_settings, pg_url):
+    """In compose the API server reads as akhbar_ui, a login whose only grant is membership in akhbar_reader
+    (docker/postgres-init.sh; migration 0023 lets the reader read what the pages count, not raw bodies)."""
+    import uuid
+
+    import psycopg2
+
+    from akhbar.web import data
+
+    role = f"akhbar_ui_test_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(pg_url)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE ROLE "{role}" LOGIN PASSWORD %s IN ROLE akhbar_reader', ("ui-pw",))
+    try:
+        url = pg_url.replace("postgres@", f"{role}:ui-pw@", 1)
+        ui = staged_settings.with_(database_url=url)
+        rows = {r["source_key"]: r for r in data.sources_table(ui)}
+        assert rows["youm7"]["articles_24h"] == 3 and rows["masrawy"]["pages_quarantined_7d"] == 1
+        assert data.source_detail(ui, "masrawy")["quarantined"][0]["reasons"] == ["body_too_short"]
+        conn = psycopg2.connect(url)
+        try:
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege), conn.cursor() as cur:
+                cur.execute("SELECT body FROM raw_pages LIMIT 1")  # raw HTML stays the owner's
+            conn.rollback()
+            with pytest.raises(psycopg2.errors.ReadOnlySqlTransaction), data.read_only(ui) as cur:
+                cur.execute("DELETE FROM quarantine")  # and the pages' sessions cannot write
+        finally:
+            conn.close()
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f'REASSIGN OWNED BY "{role}" TO postgres; DROP OWNED BY "{role}"; DROP ROLE "{role}"')
+        admin.close()
