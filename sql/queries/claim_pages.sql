@@ -1,15 +1,10 @@
 -- A run claims the pages it is to work on: every page of its source that is not in a terminal state and
 -- belongs to it (claimed by it, or fetched by it and not claimed yet) or, when adopting, to a run that died.
--- A run is alive while a process holds its lease: the session advisory lock (lease class, run id) in this
--- database (akhbar.pipeline.lifecycle.lease); a killed process, a lost connection or a restarted server
--- releases it. Pages another transaction has locked are left for a later claim. Each claim counts as an
--- attempt. Returns (page id, attempts, state, previous owner).
-WITH live AS (
-    SELECT l.objid::bigint AS run_id
-    FROM pg_locks l
-    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-      AND l.classid = %(lease_class)s::oid
-      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+-- A run is alive while a process holds its lease (akhbar_live_runs, migration 0024). Pages another transaction
+-- has locked are left for a later claim. Each claim counts as an attempt. Returns (page id, attempts, state,
+-- previous owner).
+WITH live AS (  -- runs whose lease a process holds (migration 0024)
+    SELECT run_id FROM akhbar_live_runs(%(lease_class)s) AS run_id
 ), open AS (
     SELECT p.id, coalesce(p.claimed_by, p.crawl_run_id) AS owner
     FROM raw_pages p

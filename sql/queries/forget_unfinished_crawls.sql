@@ -4,12 +4,8 @@
 -- pages would never be fetched. Their validators are dropped, so the next crawl reads those documents in
 -- full (pages already stored are recognized as already had), and the runs are marked as dealt with.
 -- Returns the validators dropped.
-WITH live AS (
-    SELECT l.objid::bigint AS run_id
-    FROM pg_locks l
-    WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-      AND l.classid = %(lease_class)s::oid
-      AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+WITH live AS (  -- runs whose lease a process holds (migration 0024)
+    SELECT run_id FROM akhbar_live_runs(%(lease_class)s) AS run_id
 ), unfinished AS (
     UPDATE crawl_runs c SET stats = c.stats || '{"crawl_unfinished": true}'::jsonb
     WHERE c.source_key = %(source_key)s AND c.id <> %(run_id)s AND c.status IN ('running', 'failed')

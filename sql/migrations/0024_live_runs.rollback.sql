@@ -1,0 +1,1 @@
+DROP FUNCTION IF EXISTS akhbar_live_runs(bigint);
