@@ -79,6 +79,33 @@ MASR_PAGES = [
 # blocked.localhost's feed: every page refuses the crawler (see Mirror.render).
 BLOCKED_PAGES = {"/news/b1": 403, "/news/b2": 403, "/news/b3": 403, "/news/b4": 200, "/news/b5": 200,
                  "/news/b6": 429}
+# Registry entries for the two mirror sites meant to turn red (blocked, and broken by a redesign). They are not
+# in sources.toml, where they would turn `make airflow` red; the DAG tests and scripts/sources_ui_check.py add
+# them to a registry of their own. The registry fills in {demo_port}.
+RED_SOURCES_TOML = """
+[[source]]
+key = "mirror_blocked"
+name = "loopback mirror: a site that blocks crawlers"
+country = "EG"
+home_url = "http://blocked.localhost:{demo_port}/"
+allowed_domains = ["blocked.localhost"]
+feeds = ["http://blocked.localhost:{demo_port}/rss.xml"]
+article_patterns = ["/news/"]
+download_delay = 0.0
+concurrency_per_domain = 8
+
+[[source]]
+key = "mirror_redesign"
+name = "loopback mirror: a site after a redesign"
+country = "LB"
+home_url = "http://redesign.localhost:{demo_port}/"
+allowed_domains = ["redesign.localhost"]
+canonical_domains = ["redesign.localhost", "lbcgroup.tv"]
+feeds = ["http://redesign.localhost:{demo_port}/rss.xml"]
+article_patterns = ["/news/"]
+download_delay = 0.0
+concurrency_per_domain = 8
+"""
 # redesign.localhost's feed: REDESIGN_PAGES pages in the new layout.
 REDESIGN_PAGES = 12
 REDESIGN_TOPICS = ("الكهرباء", "المياه", "المدارس", "الطرقات", "المستشفيات", "النقل العام", "الزراعة", "السياحة",

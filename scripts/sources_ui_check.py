@@ -32,30 +32,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from airflow_ui_check import call, wait_for
 
-EXTRA_SOURCES = """
-[[source]]
-key = "mirror_blocked"
-name = "loopback mirror: a site that blocks crawlers"
-country = "EG"
-home_url = "http://blocked.localhost:{demo_port}/"
-allowed_domains = ["blocked.localhost"]
-feeds = ["http://blocked.localhost:{demo_port}/rss.xml"]
-article_patterns = ["/news/"]
-download_delay = 0.0
-concurrency_per_domain = 8
-
-[[source]]
-key = "mirror_redesign"
-name = "loopback mirror: a site after a redesign"
-country = "LB"
-home_url = "http://redesign.localhost:{demo_port}/"
-allowed_domains = ["redesign.localhost"]
-canonical_domains = ["redesign.localhost", "lbcgroup.tv"]
-feeds = ["http://redesign.localhost:{demo_port}/rss.xml"]
-article_patterns = ["/news/"]
-download_delay = 0.0
-concurrency_per_domain = 8
-"""
+from akhbar.mirror import RED_SOURCES_TOML
 
 
 def shoot(driver, url: str, path: Path, wait_xpath: str, frame: bool) -> None:
@@ -88,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
     home = Path(tempfile.mkdtemp(prefix="akhbar-sources-ui-"))
     registry = home / "sources.toml"
-    registry.write_text((ROOT / "akhbar" / "sources.toml").read_text(encoding="utf-8") + EXTRA_SOURCES,
+    registry.write_text((ROOT / "akhbar" / "sources.toml").read_text(encoding="utf-8") + RED_SOURCES_TOML,
                         encoding="utf-8")
     env = dict(os.environ, AIRFLOW_HOME=str(home), AIRFLOW_PORT=str(args.port), AKHBAR_SOURCES_FILE=str(registry),
                AKHBAR_DAG_SOURCES=",".join(d.removeprefix("akhbar_") for d in dags))

@@ -42,6 +42,20 @@ def _dagbag():
     return DagBag(dag_folder=str(ROOT / "dags"))
 
 
+def _red_source_dag(key: str, settings, tmp_path, monkeypatch):
+    """The DAG of one of the mirror's red sources (akhbar.mirror.RED_SOURCES_TOML), on the test database."""
+    from akhbar.mirror import RED_SOURCES_TOML
+
+    registry = tmp_path / "sources.toml"
+    registry.write_text(RED_SOURCES_TOML, encoding="utf-8")
+    monkeypatch.setenv("AKHBAR_SOURCES_FILE", str(registry))
+    monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("AKHBAR_DEMO_PORT", str(settings.demo_port))
+    bag = _dagbag()
+    assert bag.import_errors == {}
+    return bag.dags[f"akhbar_{key}"]
+
+
 @pytest.fixture(scope="session")
 def dagbag():
     return _dagbag()
@@ -325,25 +339,7 @@ def test_a_mirror_source_that_blocks_every_article_page_turns_red_as_blocked(
     """blocked.localhost (akhbar/mirror.py): the feed answers, every article page is a 403, a captcha page or
     a 429 for an hour. The run is red, at report, as blocked, naming the source; nothing loads, every page is
     quarantined with its reason, and the stories DAG is not triggered."""
-    registry = tmp_path / "sources.toml"
-    registry.write_text(f"""
-[[source]]
-key = "mirror_blocked"
-name = "loopback mirror: a site that blocks crawlers"
-country = "XX"
-time_zone = "Africa/Cairo"
-home_url = "http://blocked.localhost:{settings.demo_port}/"
-allowed_domains = ["blocked.localhost"]
-feeds = ["http://blocked.localhost:{settings.demo_port}/rss.xml"]
-article_patterns = ["/news/"]
-download_delay = 0.0
-concurrency_per_domain = 8
-""", encoding="utf-8")
-    monkeypatch.setenv("AKHBAR_SOURCES_FILE", str(registry))
-    monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
-    bag = _dagbag()
-    assert bag.import_errors == {}
-    dag = bag.dags["akhbar_mirror_blocked"]
+    dag = _red_source_dag("mirror_blocked", settings, tmp_path, monkeypatch)
     assert dag.task_dict["report"].retries == 3
     dag.task_dict["report"].retry_delay = timedelta(0)
     events = _asset_events()
@@ -382,25 +378,7 @@ def test_a_redesign_that_breaks_the_extractor_turns_red_as_broken_extractor(
     page of a source's first run gets the second opinion; trafilatura reads all six paragraphs, so all 12
     disagree (body_short). The articles still load, and the run is red at report as broken_extractor, naming
     the source and the field; v_source_health shows the rate."""
-    registry = tmp_path / "sources.toml"
-    registry.write_text(f"""
-[[source]]
-key = "mirror_redesign"
-name = "loopback mirror: a site after a redesign"
-country = "LB"
-home_url = "http://redesign.localhost:{settings.demo_port}/"
-allowed_domains = ["redesign.localhost"]
-canonical_domains = ["redesign.localhost", "lbcgroup.tv"]
-feeds = ["http://redesign.localhost:{settings.demo_port}/rss.xml"]
-article_patterns = ["/news/"]
-download_delay = 0.0
-concurrency_per_domain = 8
-""", encoding="utf-8")
-    monkeypatch.setenv("AKHBAR_SOURCES_FILE", str(registry))
-    monkeypatch.setenv("AKHBAR_DATABASE_URL", settings.database_url)
-    bag = _dagbag()
-    assert bag.import_errors == {}
-    dag = bag.dags["akhbar_mirror_redesign"]
+    dag = _red_source_dag("mirror_redesign", settings, tmp_path, monkeypatch)
     dag.task_dict["report"].retry_delay = timedelta(0)
 
     with caplog.at_level(logging.ERROR):
