@@ -116,9 +116,15 @@ def judge(settings: Settings, run_id: int, *, second_opinion: str | None = None)
 
 
 def record(settings: Settings, run_id: int, verdict: Verdict) -> None:
+    """Store the verdict on the run. A ``blocked`` run also drops its source's conditional-GET validators
+    (``forget_source_validators``): the next run re-reads the feeds in full and asks for the refused pages again,
+    so a source that still blocks us is judged blocked again rather than empty behind a 304."""
     with db.step_transaction(settings, "report") as cur:
         cur.execute(db.query("set_run_health"), {"run_id": run_id, "health": verdict.health,
                                                  "reason": verdict.reason, "judged": False})
+        if verdict.health == BLOCKED:
+            cur.execute("SELECT source_key FROM crawl_runs WHERE id = %s", (run_id,))
+            cur.execute(db.query("forget_source_validators"), {"source_key": cur.fetchone()[0]})
 
 
 def judge_and_record(settings: Settings, run_id: int, **kwargs) -> Verdict:
