@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import uuid
 
 from akhbar import db
 
@@ -30,14 +31,19 @@ def test_unreachable_database_is_one_clear_line(tmp_path):
 
 
 def test_a_scratch_database_is_migrated_then_dropped_even_when_its_user_fails(pg_url):
+    # Only this test's own prefix is compared: other test sessions and benchmarks on the same server create and
+    # drop databases of their own meanwhile.
+    prefix = f"akhbar_scratch_test_{uuid.uuid4().hex[:6]}"
+
     def databases():
         with db.transaction(pg_url) as cur:
-            cur.execute("SELECT datname FROM pg_database")
+            cur.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (prefix + "%",))
             return {r[0] for r in cur.fetchall()}
 
     before = databases()
+    assert before == set()
     try:
-        with db.scratch_database(pg_url, "akhbar_scratch_test") as url:
+        with db.scratch_database(pg_url, prefix) as url:
             with db.transaction(url) as cur:
                 cur.execute("SELECT count(*) FROM articles")
                 assert cur.fetchone() == (0,)
