@@ -98,7 +98,9 @@ def test_every_registry_source_has_a_dag_with_tags_retries_and_pool(dagbag):
 
 
 def test_dag_files_import_in_under_0_3_s_beyond_airflow_and_import_nothing_heavy():
-    # A fresh interpreter: Airflow's authoring API first, then each DAG file, timed on its own.
+    # A fresh interpreter: Airflow's authoring API first, then each DAG file, timed on its own. CPU time of the
+    # process, not wall time: the suite shares the machine's cores with other work, which stretches wall time
+    # but not the work an import does (the scheduler re-parses these files all day: that work is the bound).
     probe = r"""
 import importlib.util, json, sys, time
 from pathlib import Path
@@ -107,9 +109,9 @@ before = set(sys.modules)
 timings = {}
 for path in sorted(Path(sys.argv[1]).glob("*.py")):
     spec = importlib.util.spec_from_file_location(path.stem, path)
-    started = time.perf_counter()
+    started = time.process_time()
     spec.loader.exec_module(importlib.util.module_from_spec(spec))
-    timings[path.name] = time.perf_counter() - started
+    timings[path.name] = time.process_time() - started
 heavy = sorted(m for m in set(sys.modules) - before
                if m.split(".")[0] in {"psycopg2", "scrapy", "great_expectations", "pandas", "twisted", "lxml",
                                       "transforms", "yoyo", "pgserver", "dateparser"})
@@ -122,7 +124,7 @@ print(json.dumps({"timings": timings, "heavy": heavy}))
     assert set(result["timings"]) == {"akhbar_sources.py", "akhbar_maintenance.py", "akhbar_stories.py",
                                       "akhbar_registry.py"}
     for name, seconds in result["timings"].items():
-        assert seconds < 0.3, f"{name} took {seconds:.3f} s to import"
+        assert seconds < 0.3, f"{name} took {seconds:.3f} s of CPU to import"
     assert result["heavy"] == []
 
 
