@@ -43,6 +43,23 @@ def _too_deep(parser) -> bool:
     return any("Excessive depth" in entry.message for entry in parser.error_log)
 
 
+# A chain of elements this deep is runs of unclosed tags, not layout: tree walks (ours, trafilatura's) stop
+# around depth 250, and the text below would be lost.
+_RUNAWAY_DEPTH = 200
+
+
+def _runaway_depth(tree) -> bool:
+    """True when the chain of last children from the root is deeper than ``_RUNAWAY_DEPTH``: unclosed tags nest
+    everything after them, so the document's tail is where a runaway run shows. O(depth), not O(elements)."""
+    depth, el = 0, tree
+    while el is not None and len(el):
+        el = el[-1]
+        depth += 1
+        if depth > _RUNAWAY_DEPTH:
+            return True
+    return False
+
+
 def _drop_unclosed_runs(text: str) -> str:
     opened: dict[str, int] = {}
     for match in _OPEN_TAG.finditer(text):
@@ -51,7 +68,7 @@ def _drop_unclosed_runs(text: str) -> str:
     lowered = text.lower()
     runaway = [name for name, count in opened.items()
                if name not in ("html", "head", "body", "p", "br", "img", "meta", "link", "input", "hr")
-               and count - lowered.count(f"</{name}") > 200]
+               and count - lowered.count(f"</{name}") > _RUNAWAY_DEPTH]
     for name in runaway:
         text = re.sub(rf"</?{name}\b[^>]*>", " " if name not in ("div", "section", "li", "td", "tr") else "<br>",
                       text, flags=re.IGNORECASE)
@@ -118,9 +135,10 @@ class Page:
             # A plain lxml tree, not lxml.html's: its per-element class lookup costs more than the parse itself on
             # large pages, and extraction needs none of HtmlElement's methods.
             tree = etree.fromstring(text, _PARSER)
-            if _too_deep(_PARSER):
-                # Runs of unclosed tags nest past libxml2's depth limit, and it drops everything below. The tags
-                # that are opened far more often than closed carry no structure: drop them and parse again.
+            if _too_deep(_PARSER) or (tree is not None and _runaway_depth(tree)):
+                # Runs of unclosed tags nest past libxml2's depth limit, and it drops everything below; under
+                # huge_tree they nest past what tree walks read. The tags that are opened far more often than
+                # closed carry no structure: drop them and parse again.
                 tree = etree.fromstring(_drop_unclosed_runs(text), _PARSER)
         except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
             raise NotHtml(f"unparseable HTML: {exc}") from exc

@@ -143,6 +143,16 @@ def test_deep_markup_keeps_its_body(tag: str, depth: int) -> None:
     assert extract(html, "https://example.com/a/1").body.count(PARA.strip()) == 3
 
 
+@pytest.mark.parametrize("tag", ["font", "span", "div", "b"])
+@pytest.mark.parametrize("paragraphs", [300, 2000])
+def test_a_tag_left_open_in_every_paragraph_keeps_every_paragraph(tag: str, paragraphs: int) -> None:
+    # An old CMS opens a <font> per paragraph and never closes it: each paragraph nests inside the one before,
+    # hundreds of levels deep. Every paragraph is the article's, the last one included.
+    paras = [f"الفقرة رقم {i} " + PARA.strip() for i in range(paragraphs)]
+    html = page("<article><h1>عنوان الخبر هنا</h1>" + "".join(f"<{tag}>{p}<br>" for p in paras) + "</article>")
+    assert extract(html, "https://example.com/a/1").body.split("\n\n") == paras
+
+
 def test_size_cap() -> None:
     with pytest.raises(PageTooLarge) as info:
         extract(b"<html><body>" + b"x" * 9_000_000 + b"</body></html>", "https://example.com/a/1")
