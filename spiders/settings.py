@@ -21,6 +21,11 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 
+# Requests leave the scheduler in the order they entered it (within a priority): pages newest first, as the
+# feeds and sitemaps list them. Scrapy's default queues are LIFO.
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+
 # Limits.
 DOWNLOAD_TIMEOUT = _akhbar.download_timeout
 DOWNLOAD_MAXSIZE = _akhbar.download_maxsize
