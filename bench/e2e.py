@@ -162,7 +162,7 @@ class PageStore:
 
         from layouts import Page
 
-        family_name, family = self.families[(n - 1) % len(self.families)]
+        _family_name, family = self.families[(n - 1) % len(self.families)]
         rec = self.record(n)
         page = Page(rec, self.others, random.Random(f"e2e:{n}"))
         page.url, page.home = f"{base}/ar/news/{n}.html", f"{base}/"
@@ -522,10 +522,10 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
     phases = phase_times(run["lines"], run["exit_s"])
     searchable = run["searchable_s"]
     ratio = searchable / bare["wall_s"] if searchable and bare["wall_s"] else None
-    rows = [("pages served", f"{args.pages:,} (concurrency {args.concurrency} per domain, second opinion "
-                             f"{args.second_opinion})"),
-            ("bare Scrapy, wall", f"{bare['wall_s']:.1f} s ({bare['pages']:,} pages; Scrapy's own elapsed "
-                                  f"{bare['scrapy_elapsed_s']:.1f} s; peak RSS {bare['peak_mb']} MB)"),
+    rows = [("pages served", (f"{args.pages:,} (concurrency {args.concurrency} per domain, second opinion "
+                             f"{args.second_opinion})")),
+            ("bare Scrapy, wall", (f"{bare['wall_s']:.1f} s ({bare['pages']:,} pages; Scrapy's own elapsed "
+                                  f"{bare['scrapy_elapsed_s']:.1f} s; peak RSS {bare['peak_mb']} MB)")),
             ("akhbar run, to searchable", f"{searchable:.1f} s" if searchable else "never (no article loaded)"),
             ("akhbar run, CLI exit", f"{run['exit_s']:.1f} s (exit code {run['returncode']})")]
     for name, times in phases.items():
@@ -533,8 +533,8 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
     for role in ("cli", "scrapy", "worker", "postgres"):
         if role in run["rss"]:
             entry = run["rss"][role]
-            rows.append((f"peak RSS, {role}", f"{entry['peak_mb']} MB (largest of {entry['processes']} "
-                                              f"process{'es' if entry['processes'] > 1 else ''})"))
+            rows.append((f"peak RSS, {role}", (f"{entry['peak_mb']} MB (largest of {entry['processes']} "
+                                              f"process{'es' if entry['processes'] > 1 else ''})")))
     rows.append(("articles", f"{run['articles']:,}; quarantined {state['quarantined']:,}; raw pages "
                              + ", ".join(f"{k} {v:,}" for k, v in state["raw_pages"].items())))
     rows.append(("last page searchable", "yes" if state["last_page_found_by_search"] else "NO"))
