@@ -391,6 +391,7 @@ def akhbar_run(url: str, dbname: str, registry: Path, workdir: Path, second_opin
     counts: list[tuple[float, int]] = []  # (seconds since start, count) each time the count changed
     poll = psycopg2.connect(url)
     poll.autocommit = True
+    wal_before = server_wal(poll)
     started = time.monotonic()
     proc = subprocess.Popen([sys.executable, "-m", "akhbar.cli", "run", SOURCE_KEY], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
@@ -418,6 +419,7 @@ def akhbar_run(url: str, dbname: str, registry: Path, workdir: Path, second_opin
                 if exited:
                     break
                 time.sleep(COUNT_EVERY_S)
+        wal_after = server_wal(poll)
     finally:
         poll.close()
     exit_s = time.monotonic() - started
@@ -426,7 +428,23 @@ def akhbar_run(url: str, dbname: str, registry: Path, workdir: Path, second_opin
     sampler.stop()
     return {"returncode": proc.returncode, "exit_s": exit_s, "lines": lines, "stderr": errors,
             "searchable_s": counts[-1][0] if counts and counts[-1][1] else None,
-            "articles": counts[-1][1] if counts else 0, "rss": sampler.by_role(), "samples": sampler.samples}
+            "articles": counts[-1][1] if counts else 0, "rss": sampler.by_role(), "samples": sampler.samples,
+            "wal_mb": round((wal_after[0] - wal_before[0]) / 2**20, 1),
+            "checkpoints": wal_after[1] - wal_before[1]}
+
+
+def server_wal(conn) -> tuple[int, int]:
+    """(WAL position in bytes, checkpoints so far) of the whole server: on a shared server, other databases'
+    writes count too."""
+    with conn.cursor() as cur:
+        cur.execute("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint")
+        (position,) = cur.fetchone()
+        try:
+            cur.execute("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")  # PostgreSQL < 17
+        except Exception:  # noqa: BLE001 17 moved them to pg_stat_checkpointer
+            cur.execute("SELECT num_timed + num_requested FROM pg_stat_checkpointer")
+        (checkpoints,) = cur.fetchone()
+    return position, checkpoints
 
 
 def phase_times(lines: list[tuple[float, str]], exit_s: float) -> dict[str, dict]:
@@ -537,6 +555,8 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
                                               f"process{'es' if entry['processes'] > 1 else ''})")))
     rows.append(("articles", f"{run['articles']:,}; quarantined {state['quarantined']:,}; raw pages "
                              + ", ".join(f"{k} {v:,}" for k, v in state["raw_pages"].items())))
+    rows.append(("WAL written, whole server", (f"{run['wal_mb']:,} MB during the run, {run['checkpoints']} "
+                                             "checkpoint(s)")))
     rows.append(("last page searchable", "yes" if state["last_page_found_by_search"] else "NO"))
     rows.append(("ratio akhbar/bare", f"{ratio:.2f}" if ratio else "n/a"))
     width = max(len(name) for name, _ in rows)
@@ -554,7 +574,7 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
         "bare_peak_mb": bare["peak_mb"], "akhbar_searchable_s": round(searchable, 2) if searchable else None,
         "akhbar_exit_s": round(run["exit_s"], 2), "exit_code": run["returncode"],
         "ratio": round(ratio, 3) if ratio else None, "phases": phases, "peak_rss": run["rss"],
-        "rss_samples": run["samples"], "articles": run["articles"], "quarantined": state["quarantined"],
+        "rss_samples": run["samples"], "server_wal_mb": run["wal_mb"], "server_checkpoints": run["checkpoints"], "articles": run["articles"], "quarantined": state["quarantined"],
         "raw_pages": state["raw_pages"], "last_page_searchable": state["last_page_found_by_search"], "ok": ok,
     }, ensure_ascii=False))
     return 0 if ok else 2
