@@ -380,7 +380,8 @@ def bare_crawl(sitemap_url: str, concurrency: int, workdir: Path) -> dict:
             "peak_mb": sampler.by_role().get("cli", {}).get("peak_mb")}
 
 
-def akhbar_run(url: str, dbname: str, registry: Path, workdir: Path, second_opinion: bool) -> dict:
+def akhbar_run(url: str, dbname: str, registry: Path, workdir: Path, second_opinion: bool,
+               timeout: float | None = None) -> dict:
     """``akhbar run e2e`` as a subprocess, its output lines timestamped, its tree's RSS sampled, the article
     count polled until it exits."""
     import psycopg2
@@ -399,6 +400,7 @@ def akhbar_run(url: str, dbname: str, registry: Path, workdir: Path, second_opin
     sampler.start()
     lines: list[tuple[float, str]] = []
     errors: list[str] = []
+    killed = False
 
     def read(stream, into, stamped: bool):
         for line in stream:
@@ -418,6 +420,9 @@ def akhbar_run(url: str, dbname: str, registry: Path, workdir: Path, second_opin
                     counts.append((time.monotonic() - started, n))
                 if exited:
                     break
+                if timeout and time.monotonic() - started > timeout and not killed:
+                    proc.kill()  # its Scrapy process stops with it (spiders.extensions.StopWithParent)
+                    killed = True
                 time.sleep(COUNT_EVERY_S)
         wal_after = server_wal(poll)
     finally:
@@ -430,7 +435,7 @@ def akhbar_run(url: str, dbname: str, registry: Path, workdir: Path, second_opin
             "searchable_s": counts[-1][0] if counts and counts[-1][1] else None,
             "articles": counts[-1][1] if counts else 0, "rss": sampler.by_role(), "samples": sampler.samples,
             "wal_mb": round((wal_after[0] - wal_before[0]) / 2**20, 1),
-            "checkpoints": wal_after[1] - wal_before[1]}
+            "checkpoints": wal_after[1] - wal_before[1], "timed_out": killed}
 
 
 def server_wal(conn) -> tuple[int, int]:
@@ -459,7 +464,7 @@ def phase_times(lines: list[tuple[float, str]], exit_s: float) -> dict[str, dict
         if name in ends:
             out[name] = {"ended_s": round(ends[name], 2), "took_s": round(ends[name] - previous, 2)}
             previous = ends[name]
-    if out:
+    if "load" in out:
         out["report"] = {"ended_s": round(exit_s, 2), "took_s": round(exit_s - previous, 2)}
     return out
 
@@ -506,6 +511,8 @@ def main(argv=None) -> int:
     parser.add_argument("--admin-url", default=os.environ.get("AKHBAR_TEST_ADMIN_URL",
                                                              "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--keep", action="store_true", help="keep the database (its name is printed)")
+    parser.add_argument("--timeout", type=float, help="kill `akhbar run` after this many seconds and report "
+                                                      "what it finished (the run then counts as failed)")
     args = parser.parse_args(argv)
     if args.command == "serve":
         return serve(args)
@@ -529,7 +536,7 @@ def main(argv=None) -> int:
             print(f"bare crawl: {bare['pages']:,} pages in {bare['wall_s']:.1f} s", flush=True)
             with db.scratch_database(args.admin_url, "akhbar_e2e", keep=args.keep) as url:
                 dbname = url.rsplit("/", 1)[1]
-                run = akhbar_run(url, dbname, registry, workdir, args.second_opinion == "on")
+                run = akhbar_run(url, dbname, registry, workdir, args.second_opinion == "on", args.timeout)
                 state = final_state(url, args.pages)
                 if args.keep:
                     print(f"database kept: {dbname}")
@@ -538,7 +545,7 @@ def main(argv=None) -> int:
 
 def report(args, bare: dict, run: dict, state: dict) -> int:
     phases = phase_times(run["lines"], run["exit_s"])
-    searchable = run["searchable_s"]
+    searchable = None if run["timed_out"] else run["searchable_s"]
     ratio = searchable / bare["wall_s"] if searchable and bare["wall_s"] else None
     rows = [("pages served", (f"{args.pages:,} (concurrency {args.concurrency} per domain, second opinion "
                              f"{args.second_opinion})")),
@@ -561,6 +568,8 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
     rows.append(("ratio akhbar/bare", f"{ratio:.2f}" if ratio else "n/a"))
     width = max(len(name) for name, _ in rows)
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
+    if run["timed_out"]:
+        print(f"akhbar run killed after its --timeout of {args.timeout:.0f} s; the phases above are those it closed")
     if run["returncode"] != 0:
         print("akhbar run stderr: " + " | ".join(run["stderr"][-5:]))
     fetched = sum(state["raw_pages"].values())
@@ -575,7 +584,8 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
         "akhbar_exit_s": round(run["exit_s"], 2), "exit_code": run["returncode"],
         "ratio": round(ratio, 3) if ratio else None, "phases": phases, "peak_rss": run["rss"],
         "rss_samples": run["samples"], "server_wal_mb": run["wal_mb"], "server_checkpoints": run["checkpoints"], "articles": run["articles"], "quarantined": state["quarantined"],
-        "raw_pages": state["raw_pages"], "last_page_searchable": state["last_page_found_by_search"], "ok": ok,
+        "raw_pages": state["raw_pages"], "last_page_searchable": state["last_page_found_by_search"],
+        "timed_out": run["timed_out"], "ok": ok,
     }, ensure_ascii=False))
     return 0 if ok else 2
 
