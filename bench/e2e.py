@@ -570,8 +570,8 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
     print("\n".join(f"{name:<{width}}  {value}" for name, value in rows))
     if run["timed_out"]:
         print(f"akhbar run killed after its --timeout of {args.timeout:.0f} s; the phases above are those it closed")
-    if run["returncode"] != 0:
-        print("akhbar run stderr: " + " | ".join(run["stderr"][-5:]))
+    if run["returncode"] != 0 and any(line.strip() for line in run["stderr"]):
+        print("akhbar run stderr: " + " | ".join(line for line in run["stderr"][-5:] if line.strip()))
     fetched = sum(state["raw_pages"].values())
     terminal = sum(n for s, n in state["raw_pages"].items() if s in ("loaded", "quarantined", "skipped"))
     ok = (run["returncode"] == 0 and bare["pages"] == args.pages and fetched == args.pages
