@@ -63,6 +63,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
+from akhbar.demo_site import DemoSiteProcess
+
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "ant-v2.1-multisource.jsonl.gz"
 SITEMAP_SIZE = 5000  # URLs per child sitemap (the protocol allows 50,000)
 LASTMOD = "2018-10-31T12:00:00+00:00"
@@ -224,16 +226,16 @@ def serve(args) -> int:
 
 # ---- measuring ------------------------------------------------------------------------------------------------
 
-class Site:
-    """The page server as a child process, for a ``with`` block."""
+class Site(DemoSiteProcess):
+    """The page server as a child process, for a ``with`` block (stopped as the demo site is)."""
 
     def __init__(self, corpus: Path, pages: int, workdir: Path):
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.cmd = [sys.executable, str(Path(__file__).resolve()), "serve", "--port", str(self.port),
+            port = sock.getsockname()[1]
+        super().__init__("127.0.0.1", port)
+        self.cmd = [sys.executable, str(Path(__file__).resolve()), "serve", "--port", str(port),
                     "--pages", str(pages), "--corpus", str(corpus), "--workdir", str(workdir)]
-        self.proc: subprocess.Popen | None = None
         self.texts = 0
 
     def __enter__(self):
@@ -241,18 +243,10 @@ class Site:
         line = self.proc.stdout.readline()  # blocks until the server listens (or dies)
         if not line:
             err = self.proc.stderr.read().strip().splitlines()
+            self.__exit__(None, None, None)
             raise RuntimeError(f"page server exited: {err[-1] if err else 'no output'}")
         self.texts = json.loads(line)["texts"]
         return self
-
-    def __exit__(self, *exc):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 class Sampler(threading.Thread):
