@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 # What docker-compose.yml should give with the defaults (.env.example sets none of these), as SHOW prints them.
 EXPECTED = {
     "shared_buffers": "1GB",
-    "effective_cache_size": "3GB",
     "maintenance_work_mem": "512MB",
     "autovacuum_work_mem": "128MB",
     "max_wal_size": "4GB",
