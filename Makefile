@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lock lint eval eval-layouts bench
+.PHONY: demo test install lock lint eval eval-layouts bench e2e
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,6 +34,12 @@ eval-layouts: $(STAMP)
 # Crawl speed with storage on vs a bare Scrapy crawl (needs PostgreSQL at 127.0.0.1:5432, like the tests).
 bench: $(STAMP)
 	$(BIN)/python bench/crawl.py
+
+# From crawl to searchable: `akhbar run` over E2E_PAGES corpus pages on loopback beside a bare Scrapy crawl of the
+# same pages, with per-phase times and peak memory (needs PostgreSQL at 127.0.0.1:5432, like the tests).
+E2E_PAGES ?= 10000
+e2e: $(STAMP)
+	nice -n 10 $(BIN)/python bench/e2e.py --pages $(E2E_PAGES)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
