@@ -27,7 +27,7 @@ from akhbar.pipeline.loading import (
     load,
     load_staged,
 )
-from akhbar.pipeline.parsing import parse, stage_extracted
+from akhbar.pipeline.parsing import parse, stage_extracted, staged_row
 from akhbar.pipeline.runs import get_run, register_source, start_run
 from akhbar.pipeline.summary import RunSummary, summarize
 from akhbar.pipeline.validation import validate, validation_frame
@@ -50,6 +50,7 @@ __all__ = [
     "register_source",
     "run_source",
     "stage_extracted",
+    "staged_row",
     "start_run",
     "summarize",
     "validate",

@@ -64,7 +64,7 @@ def stage(settings, source: str, articles: list[dict], run_label: str | None = N
                  hashlib.sha256(body).hexdigest(), fetched, fetched),
             )
             (page_id,) = cur.fetchone()
-            pipeline.stage_extracted(cur, [(page_id, run_id, source, art["canonical_url"],
-                                            json.dumps(art, ensure_ascii=False))])
+            pipeline.stage_extracted(cur, [pipeline.staged_row(page_id, run_id, source, art,
+                                                               url_key=art["canonical_url"])])
     conn.close()
     return run_id
