@@ -25,6 +25,7 @@ from akhbar.pipeline.loading import (
     analyze_staging,
     cluster_stories,
     load,
+    load_batches,
     load_staged,
 )
 from akhbar.pipeline.parsing import parse, stage_extracted, staged_row
@@ -45,6 +46,7 @@ __all__ = [
     "health",
     "lifecycle",
     "load",
+    "load_batches",
     "load_staged",
     "parse",
     "register_source",

@@ -103,8 +103,18 @@ def load(settings: Settings, run_id: int) -> dict:
 
 
 def _load(settings: Settings, run_id: int) -> dict:
-    url = db.database_url(settings)
-    analyze_staging(url, settings)
+    analyze_staging(db.database_url(settings), settings)
+    counts, seconds = load_batches(settings, run_id)
+    log.info("load of run %s: %s articles in %s", run_id, counts["articles_loaded"],
+             ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items()))
+    return counts
+
+
+def load_batches(settings: Settings, run_id: int) -> tuple[dict, dict[str, float]]:
+    """The load's batches, one transaction each, until no valid staged page of the run is left; then the run's
+    status becomes ``loaded``. Call analyze_staging first. Returns the counts and the seconds per phase (summed
+    over the batches; ``finish`` is the staging rows' removal and the pages' new state, ``commit`` the
+    commits)."""
     counts = {"articles_loaded": 0, "articles_new": 0, "revisions": 0, "stories_new": 0, "stories_joined": 0}
     seconds: dict[str, float] = {}
     after = 0
@@ -115,7 +125,11 @@ def _load(settings: Settings, run_id: int) -> dict:
                 set_status(cur, run_id, "loaded", counts)
                 break
             result = load_staged(cur, settings, run_id, pages)
+            started = time.perf_counter()
             cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id, "after": pages[0], "upto": pages[1]})
+            result.seconds["finish"] = time.perf_counter() - started
+            started = time.perf_counter()
+        result.seconds["commit"] = time.perf_counter() - started
         after = pages[1]
         for key, value in (("articles_loaded", result.loaded), ("articles_new", result.inserted),
                            ("revisions", result.revisions), ("stories_new", result.clustered.new_stories),
@@ -123,9 +137,7 @@ def _load(settings: Settings, run_id: int) -> dict:
             counts[key] += value
         for key, value in result.seconds.items():
             seconds[key] = seconds.get(key, 0.0) + value
-    log.info("load of run %s: %s articles in %s", run_id, counts["articles_loaded"],
-             ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items()))
-    return counts
+    return counts, seconds
 
 
 def cluster_stories(settings: Settings) -> dict:
