@@ -4,8 +4,6 @@ back to the JSON form and applies again."""
 import json
 import os
 
-import psycopg2
-
 from akhbar import db
 
 ADMIN_URL = os.environ.get("AKHBAR_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -25,13 +23,9 @@ COLUMNS = ("url, canonical_url, title, body, authors, section, tags, language, i
 
 
 def _run(url, sql, params=None):
-    conn = psycopg2.connect(url)
-    try:
-        with conn, conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall() if cur.description else None
-    finally:
-        conn.close()
+    with db.transaction(url) as cur:
+        cur.execute(sql, params)
+        return cur.fetchall() if cur.description else None
 
 
 def _rollback(url):
