@@ -338,18 +338,17 @@ def _stage_chunk(settings: Settings, run_id: int, source_key: str, path: Path,
     url = db.database_url(settings)
     rows, staged = [], {}
     for digest, article in chunk:
-        payload = json.dumps(article, ensure_ascii=False, sort_keys=True)
         if digest in staged:  # the same record twice: one page
             continue
         key = url_key(article["canonical_url"] or article["url"])
         rows.append((source_key, run_id, run_id, article["url"], key,
                      json.dumps({"imported_from": path.name}, ensure_ascii=False), IMPORT_CONTENT_TYPE,
                      digest, article["fetched_at"], article["extractor_version"]))
-        staged[digest] = (key, payload)
+        staged[digest] = (key, article)
     with db.transaction(url) as cur:
         ids = dict(db.execute_values(cur, "import_raw_pages", rows, page_size=len(rows), fetch=True))
-        pipeline.stage_extracted(cur, [(ids[digest], run_id, source_key, key, payload)
-                                       for digest, (key, payload) in staged.items()])
+        pipeline.stage_extracted(cur, [pipeline.staged_row(ids[digest], run_id, source_key, article, url_key=key)
+                                       for digest, (key, article) in staged.items()])
     return len(chunk) - len(rows)
 
 

@@ -56,6 +56,10 @@ class Settings:
     # Batching and limits.
     parse_batch_size: int = 200
     load_page_size: int = 500
+    # Pages the quality gate reads and judges at a time, and pages one load transaction writes: each call of
+    # validate or load works through the run's ready pages in batches this size, so its memory is bounded.
+    validate_batch_size: int = 5000
+    load_batch_size: int = 10000
     # Memory one load transaction may use for sorts, hashes and the GIN pending lists (a PostgreSQL size).
     load_memory: str = "256MB"
     download_timeout: int = 30
@@ -186,6 +190,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         demo_port=get("DEMO_PORT", defaults.demo_port, int),
         parse_batch_size=get("PARSE_BATCH_SIZE", defaults.parse_batch_size, int),
         load_page_size=get("LOAD_PAGE_SIZE", defaults.load_page_size, int),
+        validate_batch_size=get("VALIDATE_BATCH_SIZE", defaults.validate_batch_size, int),
+        load_batch_size=get("LOAD_BATCH_SIZE", defaults.load_batch_size, int),
         load_memory=get("LOAD_MEMORY", defaults.load_memory),
         download_timeout=get("DOWNLOAD_TIMEOUT", defaults.download_timeout, int),
         download_maxsize=get("DOWNLOAD_MAXSIZE", defaults.download_maxsize, int),

@@ -431,11 +431,13 @@ def _rows(assigned: list[Assignment], ids: dict, key=lambda k: k):
              json.dumps(a.terms, ensure_ascii=False), a.model) for a in assigned]
 
 
-def cluster_staged(cur, settings: Settings, run_id: int) -> tuple[ClusterCounts, set[int]]:
-    """Assign a story to every page the load of ``run_id`` will write; the assignments go to the temporary
-    table ``story_assignments`` that load_articles reads. Returns the counts and the stories touched."""
+def cluster_staged(cur, settings: Settings, run_id: int,
+                   pages: tuple[int, int] = (0, 2**63 - 1)) -> tuple[ClusterCounts, set[int]]:
+    """Assign a story to every page the load batch of ``run_id`` will write (raw page ids in ``pages``,
+    (after, upto]); the assignments go to the temporary table ``story_assignments`` that load_articles reads.
+    Returns the counts and the stories touched."""
     cur.execute(db.query("create_story_assignments"))
-    cur.execute(db.query("staged_for_clustering"), {"run_id": run_id})
+    cur.execute(db.query("staged_for_clustering"), {"run_id": run_id, "after": pages[0], "upto": pages[1]})
     batch = [Candidate(*row) for row in cur.fetchall()]
     clusterer = Clusterer(cur, settings)
     assigned = clusterer.assign(batch)

@@ -10,11 +10,13 @@ real corpus in ../shared/corpus beside the checkout (``--corpus``; or from a sma
 They carry no duplicates, so clustering time is the cost of the common case (most articles start a story).
 
 Both loaders write identical ``articles`` rows, with the normalized text, content hash and search vector:
-- ours: the parse step's staging write of the article JSON into ``extracted_pages`` (COPY, with the
-  pipeline's ``stage_extracted``), then the load step as the pipeline runs it (``akhbar.pipeline``:
-  ``analyze_staging``, then ``load_staged`` in one transaction: search vectors, in parallel workers where the
-  server has them, one UPSERT, ``sql/queries/load_articles.sql``, and a flush of the GIN pending lists). Its
-  ratio is printed for the whole and for the load step alone;
+- ours: the parse step's staging write of article-shaped rows into ``extracted_pages`` (``staged_row`` per
+  article, COPY with the pipeline's ``stage_extracted``), then the load step as the pipeline runs it
+  (``akhbar.pipeline``: ``analyze_staging``, then ``load_batches``: per batch of AKHBAR_LOAD_BATCH_SIZE pages,
+  one transaction with search vectors, in parallel workers where the server has them, one UPSERT,
+  ``sql/queries/load_articles.sql``, a flush of the GIN pending lists, and the staging rows' removal). Its
+  ratio is printed for the whole and for the load step alone; clustering, which runs in the same
+  transactions, is timed and printed on a line of its own, not counted in the ratio;
 - executemany: psycopg2 ``executemany`` of one INSERT ... ON CONFLICT per article, computing the same
   columns in SQL, in one transaction.
 
@@ -63,6 +65,7 @@ ON CONFLICT (url_key) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body
     search_vector = EXCLUDED.search_vector, fetched_at = EXCLUDED.fetched_at, updated_at = now()
 """
 SOURCES = ("youm7", "masrawy", "ahram", "shorouk", "akhbarelyom")
+STAGE_CHUNK = 5000  # pages per staging transaction (the parse step stages AKHBAR_PARSE_BATCH_SIZE at a time)
 # The baseline for search: search_articles as migration 0006 left it (every match ranked, the snippet cut from
 # the folded text), as a plain query over the same articles in the same run.
 SEARCH_BEFORE_SQL = """
@@ -169,16 +172,20 @@ def reset(url: str) -> None:
     conn.close()
 
 
-def load_ours(url: str, run_id: int, page_ids: list[int], arts: list[dict]) -> tuple[float, float, object, dict]:
-    """The pipeline's path, with its own queries: the parse step's staging write (COPY of the article
-    JSON into ``extracted_pages``), the quality gate's verdict (not timed: neither loader's work), then the load
-    step, ``akhbar.pipeline.analyze_staging`` and, in one transaction, ``load_staged``. Returns (load seconds
-    without clustering, clustering seconds, cluster counts, seconds per phase)."""
+def load_ours(url: str, run_id: int, page_ids: list[int], arts: list[dict]) -> tuple[float, float, dict, dict]:
+    """The pipeline's path, with its own code and queries: the parse step's staging write (``staged_row`` per
+    article, COPY of the article-shaped rows into ``extracted_pages``, in transactions of STAGE_CHUNK pages),
+    the quality gate's verdict (not timed: neither loader's work), then the load step as ``akhbar.pipeline.load``
+    runs it: ``analyze_staging``, then ``load_batches`` (a transaction per AKHBAR_LOAD_BATCH_SIZE pages, the
+    staging rows' removal and the pages' new state included). Returns (seconds without clustering, clustering
+    seconds, load counts, seconds per phase)."""
     settings = Settings(database_url=url)
     t0 = time.perf_counter()
-    with db.transaction(url) as cur:
-        pipeline.stage_extracted(cur, ((pid, run_id, a["source"], a["url"], json.dumps(a, ensure_ascii=False))
-                                       for pid, a in zip(page_ids, arts)))
+    for start in range(0, len(arts), STAGE_CHUNK):
+        with db.transaction(url) as cur:
+            pipeline.stage_extracted(cur, (pipeline.staged_row(pid, run_id, a["source"], a, url_key=a["url"])
+                                           for pid, a in zip(page_ids[start:start + STAGE_CHUNK],
+                                                             arts[start:start + STAGE_CHUNK])))
     t_stage = time.perf_counter() - t0
     with db.transaction(url) as cur:
         db.execute_values(cur, "set_validation_status", [(pid, "valid", []) for pid in page_ids],
@@ -186,15 +193,16 @@ def load_ours(url: str, run_id: int, page_ids: list[int], arts: list[dict]) -> t
     t0 = time.perf_counter()
     pipeline.analyze_staging(url)
     t_analyze = time.perf_counter() - t0
-    with db.transaction(url) as cur:
-        result = pipeline.load_staged(cur, settings, run_id)
-        t0 = time.perf_counter()
-    t_commit = time.perf_counter() - t0
-    assert result.loaded == len(arts), result.loaded
-    phases = {"staging": t_stage, "analyze": t_analyze, **result.seconds, "commit": t_commit}
+    t0 = time.perf_counter()
+    counts, seconds = pipeline.load_batches(settings, run_id)
+    t_batches = time.perf_counter() - t0
+    assert counts["articles_loaded"] == len(arts), counts
+    # what the phases do not name: finding each batch, opening its transaction
+    seconds["other"] = t_batches - sum(seconds.values())
+    phases = {"staging": t_stage, "analyze": t_analyze, **seconds}
     # story work (assigning stories, refreshing their aggregates) is reported as clustering: executemany does none
     t_cluster = phases.pop("cluster") + phases.pop("stories_refresh")
-    return sum(phases.values()), t_cluster, result.clustered, phases
+    return sum(phases.values()), t_cluster, counts, phases
 
 
 def vector_seconds(url: str) -> float:
@@ -333,8 +341,8 @@ def main(argv=None) -> int:
         print("  ours by phase: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
         print(f"  search vectors alone, computed serially on the loaded rows: {vectors:.1f} s (both loaders compute"
               " them)")
-        print(f"clustering  : {clustering:7.1f} s for {counts.processed} articles ({counts.new_stories} stories), in the"
-              " load transaction, not counted above")
+        print(f"clustering  : {clustering:7.1f} s for {counts['articles_loaded']} articles ({counts['stories_new']}"
+              " stories), in the load transactions, not counted above")
 
         # as autovacuum would soon after a load this size: search plans rest on the text search statistics
         reset_stats(url)

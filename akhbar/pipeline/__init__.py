@@ -25,9 +25,10 @@ from akhbar.pipeline.loading import (
     analyze_staging,
     cluster_stories,
     load,
+    load_batches,
     load_staged,
 )
-from akhbar.pipeline.parsing import parse, stage_extracted
+from akhbar.pipeline.parsing import parse, stage_extracted, staged_row
 from akhbar.pipeline.runs import get_run, register_source, start_run
 from akhbar.pipeline.summary import RunSummary, summarize
 from akhbar.pipeline.validation import validate, validation_frame
@@ -45,11 +46,13 @@ __all__ = [
     "health",
     "lifecycle",
     "load",
+    "load_batches",
     "load_staged",
     "parse",
     "register_source",
     "run_source",
     "stage_extracted",
+    "staged_row",
     "start_run",
     "summarize",
     "validate",

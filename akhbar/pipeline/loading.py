@@ -1,4 +1,9 @@
-"""The load step: a run's valid staged pages into ``articles``, clustered into stories, in one transaction.
+"""The load step: a run's valid staged pages into ``articles``, clustered into stories.
+
+The pages go in batches of ``Settings.load_batch_size`` (raw page id ranges), one transaction each, so a call
+works in bounded memory whatever the run's size, and can be made again at any time: while the run's crawl and
+parse are still producing pages, it loads what the gate has passed so far. A batch that fails leaves its pages
+staged and valid for the next call; the batches before it stay loaded.
 
 Concurrency: the load's first statement takes the clustering lock (``stories.LOCK_KEY``, a transaction advisory
 lock), so everything clustering reads of ``articles`` is read under it, and two sources loading at once cannot
@@ -19,6 +24,8 @@ from akhbar.pipeline.runs import set_status
 
 log = logging.getLogger(__name__)
 
+# The whole of a run's raw page ids: load_staged's default batch.
+ALL_PAGES = (0, 2**63 - 1)
 # From this many staged pages on, the search vectors of a load are computed by parallel workers (when the
 # server has them free): worker start-up costs a few milliseconds, a body's text search parsing about 0.3 ms.
 PARALLEL_LOAD_PAGES = 200
@@ -39,10 +46,11 @@ def analyze_staging(url: str, settings: Settings | None = None) -> None:
         cur.execute(db.query("analyze_staging"))
 
 
-def load_staged(cur, settings: Settings, run_id: int) -> LoadResult:
-    """The load inside the caller's transaction: cluster the run's valid staged pages into stories, compute
-    the search vectors of the changed ones, UPSERT them into ``articles`` and flush the search indexes.
-    Call analyze_staging first, outside the transaction. The clustering lock is its first statement."""
+def load_staged(cur, settings: Settings, run_id: int, pages: tuple[int, int] = ALL_PAGES) -> LoadResult:
+    """The load of one batch inside the caller's transaction: cluster the run's valid staged pages with raw
+    page ids in ``pages`` (after, upto] into stories, compute the search vectors of the changed ones, UPSERT
+    them into ``articles`` and flush the search indexes. Call analyze_staging first, outside the transaction.
+    The clustering lock is its first statement."""
     from akhbar import stories
 
     cur.execute("SELECT pg_advisory_xact_lock(%s)", (stories.LOCK_KEY,))
@@ -55,14 +63,15 @@ def load_staged(cur, settings: Settings, run_id: int) -> LoadResult:
         seconds[name] = now - mark
         mark = now
 
+    batch = {"run_id": run_id, "after": pages[0], "upto": pages[1]}
     cur.execute(db.query("load_session"), {"memory": settings.load_memory})
-    clustered, touched = stories.cluster_staged(cur, settings, run_id)
+    clustered, touched = stories.cluster_staged(cur, settings, run_id, pages)
     phase("cluster")
     if clustered.processed >= PARALLEL_LOAD_PAGES:
         cur.execute(db.query("load_parallel"))
-    cur.execute(db.query("load_search_vectors"), {"run_id": run_id})
+    cur.execute(db.query("load_search_vectors"), batch)
     phase("vectors")
-    cur.execute(db.query("load_articles"), {"run_id": run_id})
+    cur.execute(db.query("load_articles"), batch)
     loaded, inserted, revisions = cur.fetchone()
     phase("upsert")
     cur.execute(db.query("flush_search_indexes"))
@@ -72,30 +81,63 @@ def load_staged(cur, settings: Settings, run_id: int) -> LoadResult:
     return LoadResult(loaded, inserted, revisions, clustered, seconds)
 
 
+def next_batch(cur, settings: Settings, run_id: int, after: int) -> tuple[int, int] | None:
+    """The next load batch of the run after raw page id ``after``: (after, upto], or None when no valid staged
+    page is left past it."""
+    cur.execute(db.query("load_batch_bounds"), {"run_id": run_id, "after": after,
+                                                "limit": settings.load_batch_size})
+    (upto,) = cur.fetchone()
+    return None if upto is None else (after, upto)
+
+
 def load(settings: Settings, run_id: int) -> dict:
-    """Cluster the run's valid pages into stories and UPSERT them into ``articles``, in one transaction.
+    """Cluster the run's valid pages into stories and UPSERT them into ``articles``, a batch per transaction.
 
     A re-crawled article whose normalized body changed keeps its newest version; the older one moves to
-    ``article_revisions`` with its fetch time. A failure anywhere leaves nothing half-loaded, and a retry
-    is safe (the staged pages stay until the transaction that loads them commits).
+    ``article_revisions`` with its fetch time. A failure anywhere leaves no batch half-loaded, and a retry
+    is safe (a batch's staged pages stay until the transaction that loads them commits). Safe to call while
+    the run is still parsed and judged: it loads the pages the gate has passed so far.
     """
     with lifecycle.lease(settings, run_id):
         return _load(settings, run_id)
 
 
 def _load(settings: Settings, run_id: int) -> dict:
-    url = db.database_url(settings)
-    analyze_staging(url, settings)
-    with db.step_transaction(settings, "load") as cur:
-        result = load_staged(cur, settings, run_id)
-        cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id})
-        counts = {"articles_loaded": result.loaded, "articles_new": result.inserted,
-                  "revisions": result.revisions, "stories_new": result.clustered.new_stories,
-                  "stories_joined": result.clustered.joined}
-        set_status(cur, run_id, "loaded", counts)
-    log.info("load of run %s: %s articles in %s", run_id, result.loaded,
-             ", ".join(f"{k} {v:.2f} s" for k, v in result.seconds.items()))
+    analyze_staging(db.database_url(settings), settings)
+    counts, seconds = load_batches(settings, run_id)
+    log.info("load of run %s: %s articles in %s", run_id, counts["articles_loaded"],
+             ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items()))
     return counts
+
+
+def load_batches(settings: Settings, run_id: int) -> tuple[dict, dict[str, float]]:
+    """The load's batches, one transaction each, until no valid staged page of the run is left; then the run's
+    status becomes ``loaded``. Call analyze_staging first. Returns the counts and the seconds per phase (summed
+    over the batches; ``finish`` is the staging rows' removal and the pages' new state, ``commit`` the
+    commits)."""
+    counts = {"articles_loaded": 0, "articles_new": 0, "revisions": 0, "stories_new": 0, "stories_joined": 0}
+    seconds: dict[str, float] = {}
+    after = 0
+    while True:
+        with db.step_transaction(settings, "load") as cur:
+            pages = next_batch(cur, settings, run_id, after)
+            if pages is None:  # nothing left: the run is loaded
+                set_status(cur, run_id, "loaded", counts)
+                break
+            result = load_staged(cur, settings, run_id, pages)
+            started = time.perf_counter()
+            cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id, "after": pages[0], "upto": pages[1]})
+            result.seconds["finish"] = time.perf_counter() - started
+            started = time.perf_counter()
+        result.seconds["commit"] = time.perf_counter() - started
+        after = pages[1]
+        for key, value in (("articles_loaded", result.loaded), ("articles_new", result.inserted),
+                           ("revisions", result.revisions), ("stories_new", result.clustered.new_stories),
+                           ("stories_joined", result.clustered.joined)):
+            counts[key] += value
+        for key, value in result.seconds.items():
+            seconds[key] = seconds.get(key, 0.0) + value
+    return counts, seconds
 
 
 def cluster_stories(settings: Settings) -> dict:

@@ -5,6 +5,7 @@ reading beside ours (``akhbar.second_opinion``), recorded for the run's health v
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 
@@ -17,11 +18,38 @@ from akhbar.sources import get_source
 log = logging.getLogger(__name__)
 
 
+def _text_array(values) -> str:
+    """A list of strings as a PostgreSQL array literal (COPY then escapes its backslashes once more)."""
+    return "{" + ",".join("NULL" if v is None else '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                          for v in values or ()) + "}"
+
+
+def staged_row(page_id: int, run_id: int, source_key: str, article, url_key: str | None = None) -> tuple:
+    """The staging row of one parsed article, in the column order of ``stage_extracted_pages.sql``: the fields
+    the load writes to ``articles``, and the md5 of ``body_norm`` (its content hash). ``article`` is a
+    ``transforms.Article`` or its ``to_dict()`` form; ``url_key`` defaults to the key of its canonical URL.
+    Pure (no database): a parse worker process can build it."""
+    import transforms
+
+    if not isinstance(article, dict):
+        article = article.to_dict()
+    get = article.get
+    canonical = get("canonical_url") or get("url")
+    body_norm = get("body_norm") or ""
+    return (page_id, run_id, source_key, url_key if url_key is not None else transforms.url_key(canonical),
+            get("url"), canonical, get("title"), get("body"), _text_array(get("authors")), get("section"),
+            _text_array(get("tags")), get("language"), json.dumps(get("images") or [], ensure_ascii=False),
+            get("published_at"), get("published_raw"), get("modified_at"), get("modified_raw"),
+            get("agency") or None, get("dateline") or None, get("title_norm") or "", body_norm,
+            get("extractor") or "generic", get("extractor_version") or "0",
+            hashlib.md5(body_norm.encode("utf-8")).hexdigest())
+
+
 def stage_extracted(cur, rows) -> None:
-    """Stage parse results for the quality gate: rows of (raw_page_id, crawl_run_id, source_key, url_key,
-    article JSON). A page staged before (a re-parse) is replaced. COPY, because the staged JSON is most of
-    what a parse writes; the caller holds the raw pages' locks (pending_raw_pages), so deleting their old
-    staging rows first is an UPSERT."""
+    """Stage parse results for the quality gate and the load: rows built by :func:`staged_row`. A page staged
+    before (a re-parse) is replaced. COPY, because the article texts are most of what a parse writes; the
+    caller holds the raw pages' locks (pending_raw_pages), so deleting their old staging rows first is an
+    UPSERT."""
     rows = list(rows)
     cur.execute(db.query("unstage_pages"), {"ids": [row[0] for row in rows]})
     db.copy_rows(cur, "stage_extracted_pages", rows)
@@ -79,8 +107,9 @@ def _parse(settings: Settings, run_id: int, adopt: bool) -> dict:
                                                        ["extractor_crashed"],
                                                        {"detail": f"{exc.__class__.__name__}: {exc}"[:2000]}))
                     continue
-                key = transforms.url_key(article.canonical_url)
-                staged.append((page_id, run_id, source.key, key, json.dumps(article.to_dict(), ensure_ascii=False)))
+                row = staged_row(page_id, run_id, source.key, article)
+                key = row[3]
+                staged.append(row)
                 if settings.second_opinion and second_opinion.sampled(key, first_run):
                     try:
                         opinions.append((page_id, page_url, second_opinion.compare(article, html, address)))

@@ -1,8 +1,22 @@
-"""The validate step: the Great Expectations gate over a run's staged pages."""
+"""The validate step: the Great Expectations gate over a run's staged pages.
+
+A call reads and judges the run's staged pages in batches of ``Settings.validate_batch_size`` (keyset order,
+one transaction for the whole call), so its memory is bounded whatever the run's size: what it keeps across
+batches is a count of pages per (source, failed checks), the evidence of the batch-level gate.
+
+Partial runs: ``akhbar run`` calls the gate while the run's crawl and parse are still producing pages. Each
+call judges what is staged now (pages an earlier call passed and the load has not taken yet are judged again);
+the batch-level gate's failure rate is computed over the pages this call judged plus the run's extraction
+failures, so a source is held back as soon as the pages judged so far fail too often (with at least
+``Settings.gate_min_pages`` of them), and pages an earlier call passed and the load already took are not
+recalled.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections import Counter
+from collections.abc import Iterator
 from datetime import timedelta
 
 from akhbar import db
@@ -77,76 +91,129 @@ def validate(settings: Settings, run_id: int) -> dict:
         return _validate(settings, run_id)
 
 
+def _pages(tally: Counter) -> Iterator[tuple[str, list[str]]]:
+    """The gate's evidence, page by page, from counts of pages per (source, failed checks)."""
+    for (source_key, reasons), pages in tally.items():
+        for _ in range(pages):
+            yield source_key, list(reasons)
+
+
 def _validate(settings: Settings, run_id: int) -> dict:
     from akhbar import quality
 
     run = get_run(db.database_url(settings), run_id)
+    by_reason = {c.reason: c.describe() for c in quality.checks(settings)}
+    domains: dict[str, tuple] = {}
+    tally: Counter = Counter()  # (source_key, failed checks) -> pages this call judged
+    counts = Counter()
     with db.step_transaction(settings, "validate") as cur:
         # Two pages of one article in a run (a re-fetch, a URL variant, a page taken over from a dead run) are
         # not bad pages: the newest is validated and the others are skipped with a reason, before the gate's
         # unique-URL check sees them. This is the one place that chooses the newest staged copy per URL key.
         cur.execute(db.query("skip_superseded_pages"), {"run_id": run_id})
-        skipped = cur.rowcount
-        cur.execute(db.query("extracted_for_validation"), {"run_id": run_id})
-        rows = cur.fetchall()
+        counts["skipped_duplicates"] = cur.rowcount
+        after, batches = 0, 0
+        while True:
+            cur.execute(db.query("extracted_for_validation"),
+                        {"run_id": run_id, "after": after, "limit": settings.validate_batch_size})
+            rows = cur.fetchall()
+            if not rows:
+                break
+            after, batches = rows[-1][0], batches + 1
+            _judge_batch(cur, settings, run_id, rows, batches, domains, by_reason, tally, counts)
         # Pages the extractor already gave up on count as failures too: a broken extractor may raise instead
         # of returning empty fields. Once the run was judged and nothing is staged any more, only failures
         # after that verdict are new evidence.
-        since = run["judged_at"] if not rows else None
+        since = run["judged_at"] if not batches else None
         cur.execute(db.query("run_extraction_failures"), {"run_id": run_id, "since": since})
         extraction_failures = cur.fetchall()
-        if not rows and not extraction_failures and run["judged_at"] is not None:
+        if not batches and not extraction_failures and run["judged_at"] is not None:
             if run["health"] == "broken_extractor":  # the verdict it had stands
                 raise quality.QualityGateFailed(run["health_reason"])
             return {k: run["stats"].get(k, 0) for k in
                     ("validated", "valid", "invalid", "held_by_source_gate", "skipped_duplicates")}
-        by_reason = {c.reason: c.describe() for c in quality.checks(settings)}
-        failed: dict[int, list[str]] = {}
-        for source_key in sorted({r[4] for r in rows}):
-            source = get_source(settings, source_key)
-            frame = validation_frame([r[:4] for r in rows if r[4] == source_key],
-                                     source.canonical_domains or source.allowed_domains)
-            failed |= quality.validate_frame(frame, settings, run_name=f"crawl_run_{run_id}_{source_key}")
-        judged = [(r[4], failed.get(r[0], [])) for r in rows]
-        judged += [(key, list(reasons)) for key, reasons in extraction_failures]
-        verdicts = quality.source_verdicts(judged, settings)
+        for source_key, reasons, pages in extraction_failures:
+            tally[(source_key, tuple(reasons))] += pages
+        verdicts = quality.source_verdicts(_pages(tally), settings)
         broken = {key: v for key, v in verdicts.items() if v.broken}
-        held_ids = [r[0] for r in rows if not failed.get(r[0]) and r[4] in broken]
-        keep_article = lifecycle.standing_articles(cur, held_ids) if held_ids else set()
-        held = 0
-        statuses, quarantined, valid = [], [], []
-        for raw_page_id, _key, article, _fetched, source_key in rows:
-            reasons = failed.get(raw_page_id)
-            details = {"title": article.get("title")}
-            if reasons:
-                details["failed_expectations"] = [by_reason[r] for r in reasons]
-            elif source_key in broken:
-                reasons = [quality.SOURCE_GATE_REASON]
-                details["source_gate"] = broken[source_key].message()
-                held += 1
-            statuses.append((raw_page_id, "invalid" if reasons else "valid", reasons or []))
-            if not reasons:
-                valid.append(raw_page_id)
-            elif raw_page_id not in keep_article or reasons != [quality.SOURCE_GATE_REASON]:
-                quarantined.append(quarantine_row(run_id, source_key, raw_page_id, article["url"], "validate",
-                                                   reasons, details))
-        if statuses:
-            db.execute_values(cur, "set_validation_status", statuses, template="(%s, %s, %s::text[])")
-        lifecycle.set_state(cur, valid, "validated")
-        # A re-parse held back by the source gate: the page keeps the article it already backs.
-        lifecycle.set_state(cur, keep_article, "loaded")
-        if keep_article:
-            cur.execute(db.query("unstage_pages"), {"ids": list(keep_article)})
-        lifecycle.quarantine(cur, quarantined)
-        counts = {"validated": len(rows), "valid": len(valid), "invalid": len(rows) - len(valid) - held,
-                  "held_by_source_gate": held, "skipped_duplicates": skipped}
-        if keep_article:
-            counts["held_kept_previous_article"] = len(keep_article)
+        if broken:
+            _hold_back(cur, settings, run_id, broken, counts)
+        result = {"validated": counts["validated"], "valid": counts["passed"] - counts["held"],
+                  "invalid": counts["invalid"], "held_by_source_gate": counts["held"],
+                  "skipped_duplicates": counts["skipped_duplicates"]}
+        if counts["kept"]:
+            result["held_kept_previous_article"] = counts["kept"]
         error = "; ".join(v.message() for v in broken.values()) or None
-        set_status(cur, run_id, "failed" if broken else "validated", counts, error)
+        set_status(cur, run_id, "failed" if broken else "validated", result, error)
         cur.execute(db.query("set_run_health") if broken else db.query("mark_run_judged"),
                     {"run_id": run_id, "health": "broken_extractor", "reason": error, "judged": True})
     if broken:
         log.error("quality gate: %s", error)
         raise quality.QualityGateFailed(error)
-    return counts
+    return result
+
+
+def _judge_batch(cur, settings: Settings, run_id: int, rows, batch: int, domains: dict, by_reason: dict,
+                 tally: Counter, counts: Counter) -> None:
+    """The row-level checks on one batch of staged pages: the failing ones are quarantined with their reasons,
+    the others become ``validated`` (until the batch-level gate says otherwise)."""
+    from akhbar import quality
+
+    failed: dict[int, list[str]] = {}
+    for source_key in sorted({r[9] for r in rows}):
+        if source_key not in domains:
+            source = get_source(settings, source_key)
+            domains[source_key] = source.canonical_domains or source.allowed_domains
+        frame = validation_frame(
+            [(page_id, key, {"url": url, "canonical_url": canonical, "title": title, "body": body,
+                             "published_at": published, "language": language}, fetched)
+             for page_id, key, url, canonical, title, body, published, language, fetched, key_of_source in rows
+             if key_of_source == source_key], domains[source_key])
+        # one data docs site per source and call, and one more per later batch of the call
+        name = f"crawl_run_{run_id}_{source_key}" + (f"_part{batch}" if batch > 1 else "")
+        failed |= quality.validate_frame(frame, settings, run_name=name)
+        del frame
+    statuses, quarantined, valid = [], [], []
+    for page_id, _key, url, _canonical, title, _body, _published, _language, _fetched, source_key in rows:
+        reasons = failed.get(page_id) or []
+        tally[(source_key, tuple(reasons))] += 1
+        statuses.append((page_id, "invalid" if reasons else "valid", reasons))
+        if reasons:
+            quarantined.append(quarantine_row(run_id, source_key, page_id, url, "validate", reasons,
+                                              {"title": title,
+                                               "failed_expectations": [by_reason[r] for r in reasons]}))
+        else:
+            valid.append(page_id)
+    db.execute_values(cur, "set_validation_status", statuses, template="(%s, %s, %s::text[])")
+    lifecycle.set_state(cur, valid, "validated")
+    lifecycle.quarantine(cur, quarantined)
+    counts["validated"] += len(rows)
+    counts["passed"] += len(valid)
+    counts["invalid"] += len(quarantined)
+
+
+def _hold_back(cur, settings: Settings, run_id: int, broken: dict, counts: Counter) -> None:
+    """The batch-level gate failed for the ``broken`` sources: their staged pages that passed are quarantined
+    as ``source_gate_failed``, so nothing is silently dropped; a page that already backs an article (a
+    re-parse) keeps its article instead. In batches, like the row-level checks."""
+    from akhbar import quality
+
+    after = 0
+    while True:
+        cur.execute(db.query("held_by_source_gate"), {"run_id": run_id, "sources": sorted(broken), "after": after,
+                                                      "limit": settings.validate_batch_size})
+        rows = cur.fetchall()
+        if not rows:
+            return
+        after = rows[-1][0]
+        keep_article = lifecycle.standing_articles(cur, [r[0] for r in rows])
+        # A re-parse held back by the source gate: the page keeps the article it already backs.
+        lifecycle.set_state(cur, keep_article, "loaded")
+        if keep_article:
+            cur.execute(db.query("unstage_pages"), {"ids": list(keep_article)})
+        lifecycle.quarantine(cur, [
+            quarantine_row(run_id, source_key, page_id, url, "validate", [quality.SOURCE_GATE_REASON],
+                           {"title": title, "source_gate": broken[source_key].message()})
+            for page_id, url, title, source_key in rows if page_id not in keep_article])
+        counts["held"] += len(rows)
+        counts["kept"] += len(keep_article)

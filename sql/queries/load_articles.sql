@@ -1,11 +1,13 @@
--- UPSERT the run's valid staged pages into articles on the canonical URL key, in one statement.
+-- UPSERT a load batch (the run's valid staged pages with raw page ids in (after, upto]) into articles on the
+-- canonical URL key, in one statement.
 -- A page fetched earlier than the stored article never overwrites it. When the normalized body changed, the
 -- version that loses (the stored one, or a late-arriving older fetch) is kept in article_revisions with its
--- fetch time. The content hash, and the search vector of a text that changed, come from the temporary table
--- load_vectors (load_search_vectors.sql); the vector is not a generated column, which would cost it on every
--- write. Story, reprint group, MinHash signature, shingles and word counts come from the temporary table story_assignments that
--- akhbar.stories.cluster_staged filled. Both are filled just before, in the same transaction. The article
--- fields are read from the staged JSON straight into the INSERT, so no copy of the bodies is materialized.
+-- fetch time. The search vector of a text that changed comes from the temporary table load_vectors
+-- (load_search_vectors.sql); the vector is not a generated column, which would cost it on every write. Story,
+-- reprint group, MinHash signature, shingles and word counts come from the temporary table story_assignments
+-- that akhbar.stories.cluster_staged filled. Both are filled just before, in the same transaction. The article
+-- fields are the staged row's own columns (the parse step staged them article-shaped, with the content hash),
+-- read straight into the INSERT, so no copy of the bodies is materialized.
 -- Returns (articles written, of which new, revisions kept).
 WITH latest AS MATERIALIZED (
     -- The run's valid staged pages, one per URL key (skip_superseded_pages.sql chose the newest copy; the unique
@@ -13,13 +15,13 @@ WITH latest AS MATERIALIZED (
     -- only). The stored row is joined before the sort, so all of it is read before the first row is written:
     -- when the planner believes articles to be empty (a first load) a nested loop over it then stays cheap
     -- instead of rescanning, for every staged row, the rows this statement has already inserted.
-    SELECT e.raw_page_id, e.url_key, r.fetched_at, v.content_hash,
+    SELECT e.raw_page_id, e.url_key, r.fetched_at, e.content_hash,
            a.id AS old_id, a.fetched_at AS old_fetched_at, a.content_hash AS old_content_hash
     FROM extracted_pages e
     JOIN raw_pages r ON r.id = e.raw_page_id
-    JOIN load_vectors v ON v.raw_page_id = e.raw_page_id
     LEFT JOIN articles a ON a.url_key = e.url_key
     WHERE e.crawl_run_id = %(run_id)s AND e.validation_status = 'valid'
+      AND e.raw_page_id > %(after)s AND e.raw_page_id <= %(upto)s
     ORDER BY e.url_key
 ), superseded AS (  -- the stored version, replaced by a newer fetch with another body
     INSERT INTO article_revisions (article_id, url_key, raw_page_id, title, body, content_hash, published_at,
@@ -33,11 +35,9 @@ WITH latest AS MATERIALIZED (
 ), late AS (  -- an older fetch arriving after a newer one: history, not the current version
     INSERT INTO article_revisions (article_id, url_key, raw_page_id, title, body, content_hash, published_at,
                                    modified_at, extractor_version, fetched_at)
-    SELECT s.old_id, s.url_key, s.raw_page_id, j.title, j.body, s.content_hash, j.published_at, j.modified_at,
-           j.extractor_version, s.fetched_at
+    SELECT s.old_id, s.url_key, s.raw_page_id, e.title, e.body, s.content_hash, e.published_at, e.modified_at,
+           e.extractor_version, s.fetched_at
     FROM latest s JOIN extracted_pages e ON e.raw_page_id = s.raw_page_id
-    CROSS JOIN LATERAL jsonb_to_record(e.article) AS j (title text, body text, published_at timestamptz,
-                                                        modified_at timestamptz, extractor_version text)
     WHERE s.fetched_at < s.old_fetched_at AND s.old_content_hash IS DISTINCT FROM s.content_hash
     ON CONFLICT (article_id, fetched_at, content_hash) DO NOTHING
     RETURNING 1
@@ -47,25 +47,19 @@ WITH latest AS MATERIALIZED (
                           extractor, extractor_version, fetched_at, title_norm, body_norm, agency, dateline,
                           content_hash, search_vector, story_id, minhash, reprint_id, story_shingles,
                           story_terms, story_model)
-    SELECT s.url_key, j.url, j.canonical_url, e.source_key, s.raw_page_id, j.title, j.body,
-           coalesce(j.authors, '{}'), j.section, coalesce(j.tags, '{}'), j.language, coalesce(j.images, '[]'),
-           j.published_at, j.published_raw, j.modified_at, j.modified_raw, j.extractor, j.extractor_version,
-           s.fetched_at, coalesce(j.title_norm, ''), coalesce(j.body_norm, ''), nullif(j.agency, ''),
-           nullif(j.dateline, ''), s.content_hash,
+    SELECT s.url_key, e.url, e.canonical_url, e.source_key, s.raw_page_id, e.title, e.body, e.authors, e.section,
+           e.tags, e.language, e.images, e.published_at, e.published_raw, e.modified_at, e.modified_raw,
+           e.extractor, e.extractor_version, s.fetched_at, e.title_norm, e.body_norm, e.agency, e.dateline,
+           s.content_hash,
            -- NULL from load_vectors means "unchanged": the stored vector stays (see DO UPDATE). Should the stored
            -- row have gone since, compute it here.
            coalesce(v.search_vector,
                     CASE WHEN s.old_id IS NULL
-                         THEN akhbar_document_vector(j.title_norm, j.body_norm, akhbar_stop_lexemes()) END),
+                         THEN akhbar_document_vector(e.title_norm, e.body_norm, akhbar_stop_lexemes()) END),
            sa.story_id, sa.minhash, sa.reprint_id, sa.shingles, sa.terms, sa.model
     FROM latest s
     JOIN load_vectors v ON v.raw_page_id = s.raw_page_id
     JOIN extracted_pages e ON e.raw_page_id = s.raw_page_id
-    CROSS JOIN LATERAL jsonb_to_record(e.article) AS j (
-        url text, canonical_url text, title text, body text, authors text[], section text, tags text[],
-        language text, images jsonb, published_at timestamptz, published_raw text, modified_at timestamptz,
-        modified_raw text, extractor text, extractor_version text, title_norm text, body_norm text, agency text,
-        dateline text)
     LEFT JOIN story_assignments sa ON sa.url_key = s.url_key
     ON CONFLICT (url_key) DO UPDATE
     SET url = EXCLUDED.url, canonical_url = EXCLUDED.canonical_url, source_key = EXCLUDED.source_key,

@@ -46,11 +46,14 @@ def article(source: str, slug: str, *, title="عنوان خبر اليوم", bod
     return data
 
 
-def stage(settings, source: str, articles: list[dict], run_label: str | None = None) -> int:
-    """Open a crawl run for ``source`` and stage ``articles`` as its parsed pages; returns the run id."""
+def stage(settings, source: str, articles: list[dict], run_label: str | None = None, run_id: int | None = None
+          ) -> int:
+    """Open a crawl run for ``source`` (or take ``run_id``, a run still producing pages) and stage ``articles``
+    as its parsed pages; returns the run id."""
     from akhbar import pipeline
 
-    run_id = pipeline.start_run(settings, source, run_label)
+    if run_id is None:
+        run_id = pipeline.start_run(settings, source, run_label)
     conn = psycopg2.connect(settings.database_url)
     with conn, conn.cursor() as cur:
         for art in articles:
@@ -64,7 +67,7 @@ def stage(settings, source: str, articles: list[dict], run_label: str | None = N
                  hashlib.sha256(body).hexdigest(), fetched, fetched),
             )
             (page_id,) = cur.fetchone()
-            pipeline.stage_extracted(cur, [(page_id, run_id, source, art["canonical_url"],
-                                            json.dumps(art, ensure_ascii=False))])
+            pipeline.stage_extracted(cur, [pipeline.staged_row(page_id, run_id, source, art,
+                                                               url_key=art["canonical_url"])])
     conn.close()
     return run_id

@@ -32,7 +32,7 @@ def test_reparse_brings_pages_of_an_older_extractor_up_to_date_without_crawling(
     # Pretend every page was parsed by an older extractor, and that it got one title wrong.
     query("UPDATE raw_pages SET extractor_version = '0.0.1' WHERE extractor_version IS NOT NULL RETURNING id")
     query("UPDATE articles SET title = 'old title', extractor_version = '0.0.1' RETURNING id")
-    good_titles = query("SELECT url_key, article->>'title' FROM extracted_pages")  # staging is cleared after load
+    good_titles = query("SELECT url_key, title FROM extracted_pages")  # staging is cleared after load
     assert good_titles == []
     pages_before = query("SELECT count(*) FROM raw_pages")
     quarantined = query("SELECT raw_page_id, reasons FROM quarantine WHERE stage <> 'fetch' ORDER BY 1")

@@ -210,7 +210,6 @@ def test_sessions_carry_the_configured_timeouts(staged_settings):
 def test_a_page_re_parsed_under_another_canonical_url_stands_for_one_article_only(staged_settings, query):
     """A re-parse that finds another canonical URL for a page moves the page's article to the new key: the old
     article does not stay behind beside it."""
-    import json
 
     import psycopg2
 
@@ -226,8 +225,8 @@ def test_a_page_re_parsed_under_another_canonical_url_stands_for_one_article_onl
     with conn, conn.cursor() as cur:
         cur.execute("UPDATE raw_pages SET parse_status = 'extracted', claimed_by = %s WHERE id = %s",
                     (again, page_id))
-        pipeline.stage_extracted(cur, [(page_id, again, "youm7", moved["canonical_url"],
-                                        json.dumps(moved, ensure_ascii=False))])
+        pipeline.stage_extracted(cur, [pipeline.staged_row(page_id, again, "youm7", moved,
+                                                           url_key=moved["canonical_url"])])
     conn.close()
     pipeline.validate(staged_settings, again)
     pipeline.load(staged_settings, again)
