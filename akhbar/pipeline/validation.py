@@ -109,6 +109,9 @@ def _validate(settings: Settings, run_id: int) -> dict:
             failed |= quality.validate_frame(frame, settings, run_name=f"crawl_run_{run_id}_{source_key}")
         judged = [(r[4], failed.get(r[0], [])) for r in rows]
         judged += [(key, list(reasons)) for key, reasons in extraction_failures]
+        # The verdicts of the gate's earlier calls on this run count too (akhbar run judges it in parts).
+        cur.execute(db.query("run_prior_verdicts"), {"run_id": run_id})
+        judged += [(key, list(reasons)) for key, reasons in cur.fetchall()]
         verdicts = quality.source_verdicts(judged, settings)
         broken = {key: v for key, v in verdicts.items() if v.broken}
         held_ids = [r[0] for r in rows if not failed.get(r[0]) and r[4] in broken]
