@@ -574,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     from akhbar.db import DatabaseUnavailable
     from akhbar.pipeline import CrawlFailed, StepInterrupted
     from akhbar.pipeline.lifecycle import RunBusy
+    from akhbar.pipeline.parsing import ParseWorkersFailed
     from akhbar.quality import QualityGateFailed
     from akhbar.sources import RegistryError
 
@@ -591,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args, settings)
     except (DatabaseUnavailable, RegistryError, CrawlFailed, DemoPortBusy, FileNotFoundError,
-            QualityGateFailed, StepInterrupted, RunBusy, ImportFormatError) as exc:
+            QualityGateFailed, StepInterrupted, RunBusy, ImportFormatError, ParseWorkersFailed) as exc:
         print(f"akhbar: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -8,8 +8,9 @@ transaction.
 
 The package holds one module per step, in the data's order: ``runs`` (a crawl run's record), ``crawling``,
 ``parsing``, ``validation``, ``loading`` and ``summary``; ``streaming`` runs the steps of ``akhbar run``
-overlapping (the Airflow DAGs run them one task after the other); ``lifecycle`` owns the state of every raw page (the
-claim, the adoption of a dead run's pages, the terminal states) and ``health`` gives each run its verdict.
+overlapping (the Airflow DAGs run them one task after the other); ``lifecycle`` owns the state of every raw
+page (the claim, the adoption of a dead run's pages, the terminal states) and ``health`` gives each run its
+verdict.
 """
 
 from __future__ import annotations
@@ -79,22 +80,22 @@ DATABASE_LOST = (DatabaseUnavailable, psycopg2.OperationalError, psycopg2.Interf
 
 
 def run_source(settings: Settings, source_key: str, run_label: str | None = None,
-               watch: Watch | None = None) -> RunSummary:
+               watch: Watch | None = None, scrapy_settings: dict | None = None) -> RunSummary:
     """The whole job for one source: crawl, parse, validate and load with the steps overlapping (parsing,
     judging and loading start on the first pages while the crawl still fetches: see ``streaming``), then the
     run's health verdict.
 
     The run's lease is held throughout, so no other run adopts its pages while it lives. Losing the database
     raises :class:`StepInterrupted` naming the step. ``watch(stage, event, counts)``, when given, hears each
-    stage's progress and totals (the CLI draws progress with it). The summary's ``seconds`` holds the time of
-    each phase.
+    stage's progress and totals (the CLI draws progress with it); ``scrapy_settings`` overrides Scrapy settings
+    for the crawl (a benchmark's). The summary's ``seconds`` holds the time of each phase.
     """
     step, run_id = "start", None
     streaming = None
     try:
         run_id = start_run(settings, source_key, run_label)
         with lifecycle.lease(settings, run_id):
-            streaming = StreamingRun(settings, run_id, watch)
+            streaming = StreamingRun(settings, run_id, watch, scrapy_settings)
             seconds = streaming.run()
             step = "report"
             health.judge_and_record(settings, run_id)

@@ -81,6 +81,10 @@ def _warm() -> None:
         __import__(name)
 
 
+class ParseWorkersFailed(RuntimeError):
+    """The parse pool cannot run at all (its workers die whatever they are given)."""
+
+
 class ParsePool:
     """``workers`` parse processes, started by a fork server (never a fork of this process, which may hold
     database connections and threads), and replaced when one of them dies."""
@@ -221,10 +225,21 @@ class Parser:
                 results.extend(self.pool.map([job]))
             except BrokenProcessPool:
                 self.pool.restart()
+                self._probe()
                 log.error("a parse worker died on page %s on its own: quarantined", job[0])
                 results.append(("parse", ["extractor_crashed"],
                                 {"detail": "the parse worker process died while parsing this page"}))
         return results
+
+    def _probe(self) -> None:
+        """A worker died on one page: make sure a fresh worker can parse at all (an empty page, which the
+        extractor rejects) before blaming the page. Raises when it cannot (the batch is rolled back)."""
+        try:
+            self.pool.map([(0, self.run_id, b"", "text/html", "http://probe.invalid/", None, self.info, None)])
+        except BrokenProcessPool as exc:
+            self.pool.restart()
+            raise ParseWorkersFailed("the parse workers die even on an empty page: no page is blamed, the "
+                                     "batch's pages stay pending") from exc
 
     def parse_pending(self) -> None:
         """Parse batches until no claimed page is pending."""

@@ -52,19 +52,19 @@ def _quiet(run_id: int, stage: str, event: str, counts: dict) -> None:
 class _Crawl:
     """The crawl step in a thread: its counts or its exception once it has ended."""
 
-    def __init__(self, settings: Settings, run_id: int):
+    def __init__(self, settings: Settings, run_id: int, scrapy_settings: dict | None):
         self.stop = threading.Event()
         self.counts: dict | None = None
         self.error: BaseException | None = None
         self.seconds: float | None = None
         self._started = time.monotonic()
-        self._thread = threading.Thread(target=self._run, args=(settings, run_id), name="akhbar-crawl",
+        self._thread = threading.Thread(target=self._run, args=(settings, run_id, scrapy_settings), name="akhbar-crawl",
                                         daemon=True)
         self._thread.start()
 
-    def _run(self, settings: Settings, run_id: int) -> None:
+    def _run(self, settings: Settings, run_id: int, scrapy_settings: dict | None) -> None:
         try:
-            self.counts = crawl(settings, run_id, stop=self.stop)
+            self.counts = crawl(settings, run_id, scrapy_settings, stop=self.stop)
         except BaseException as exc:  # handed to the run's thread, which raises it
             self.error = exc
         finally:
@@ -143,10 +143,11 @@ class _Stream:
 class StreamingRun:
     """One run of ``akhbar run`` with its steps overlapping (see the module docstring). ``step`` names the
     step this thread is in (the crawl's while nothing else is under way), for the error when the database is
-    lost."""
+    lost. ``scrapy_settings``: overrides for the crawl (see ``crawling.crawl``)."""
 
-    def __init__(self, settings: Settings, run_id: int, watch: Watch | None = None):
-        self.settings, self.run_id = settings, run_id
+    def __init__(self, settings: Settings, run_id: int, watch: Watch | None = None,
+                 scrapy_settings: dict | None = None):
+        self.settings, self.run_id, self.scrapy_settings = settings, run_id, scrapy_settings
         self._watch = watch or _quiet
         self.step = "crawl"
 
@@ -158,7 +159,7 @@ class StreamingRun:
         ``crawl`` (the crawl's wall time), ``parse``, ``validate`` and ``load`` (this thread's time in each)
         and ``after_crawl`` (from the crawl's end to the end of the last load)."""
         settings, run_id, watch = self.settings, self.run_id, self.watch
-        crawler = _Crawl(settings, run_id)
+        crawler = _Crawl(settings, run_id, self.scrapy_settings)
         stream = None
         try:
             with ParsePool(settings.parse_workers) as pool:
