@@ -14,6 +14,9 @@ stats hold the totals of every call (``merge_crawl_run_stats``).
 
 A quality gate that fails before the crawl has ended stops the crawl (as its time budget would: what it fetched
 is stored) and the run ends red; the pages it stored and did not judge are adopted by the next run.
+
+The run's stats also count the loads (``loads``) and those that ran before the crawl ended
+(``loads_while_crawling``).
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ class _Stream:
         self.gated_at = 0  # pages staged (parsed, or adopted staged) when the gate last ran
         self.gate_ran = False
         self.seconds: Counter = Counter()
+        self.loads = Counter(loads=0, loads_while_crawling=0)  # calls of the load, and those before the crawl ended
 
     def staged(self) -> int:
         return self.parser.counts["parsed"] + self.parser.counts["adopted"]
@@ -115,8 +119,10 @@ class _Stream:
             self.validated.update({k: counts.get(k, 0) for k in _VALIDATE_KEYS})
             self.watch("validate", "progress", self.totals("validate"))
 
-    def load(self) -> None:
+    def load(self, crawling: bool) -> None:
         """Load what the gate passed."""
+        self.loads["loads"] += 1
+        self.loads["loads_while_crawling"] += crawling
         started = time.monotonic()
         counts = load(self.settings, self.run_id)
         self.seconds["load"] += time.monotonic() - started
@@ -129,7 +135,7 @@ class _Stream:
                  "load": dict(self.loaded)}
         if stage is not None:
             return parts[stage]
-        out: dict = {}
+        out: dict = dict(self.loads)
         for part in parts.values():
             out |= {k: v for k, v in part.items() if v or k != "held_kept_previous_article"}
         return out
@@ -175,7 +181,7 @@ class StreamingRun:
                         self.step = "crawl"
                         crawler.wait(0.25)  # nothing stored to parse yet
                     elif stream.staged() - stream.gated_at >= settings.stream_load_pages:
-                        self._gate_and_load(stream)
+                        self._gate_and_load(stream, crawling=True)
                 crawler.wait()
                 if crawler.error is not None:
                     self.step = "crawl"
@@ -187,7 +193,7 @@ class StreamingRun:
                 while stream.parse_batch():
                     pass
                 watch("parse", "done", parser.finish())
-                self._gate_and_load(stream)
+                self._gate_and_load(stream, crawling=False)
                 stream.record()
                 watch("validate", "done", stream.totals("validate"))
                 watch("load", "done", stream.totals("load"))
@@ -205,8 +211,8 @@ class StreamingRun:
                 stream.record()  # the gate recorded the run's failure; these are the totals up to it
             raise
 
-    def _gate_and_load(self, stream: _Stream) -> None:
+    def _gate_and_load(self, stream: _Stream, crawling: bool) -> None:
         self.step = "validate"
         stream.gate()
         self.step = "load"
-        stream.load()
+        stream.load(crawling)

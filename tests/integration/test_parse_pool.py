@@ -1,0 +1,110 @@
+"""The parse pool under real crashes (``kill -9`` of its worker processes) and the overlapping steps of
+``akhbar run``, on the demo mirror and a real PostgreSQL.
+
+Read off the demo feed (tests/integration/test_pipeline.py): 14 pages, 7 articles, 6 quarantined, 1 skipped copy.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import psutil
+from test_faults import (
+    DEMO_FINAL,
+    LOADABLE,
+    TableLock,
+    _run,
+    _sql,
+    _start,
+    _wait_for,
+    _waiting_on_lock,
+    assert_settled,
+    pages,
+)
+
+from akhbar import pipeline
+
+
+def _parse_workers(pid: int) -> list[psutil.Process]:
+    """The parse pool's workers under process ``pid``: the children of its fork server."""
+    def cmdline(proc: psutil.Process) -> str:
+        try:
+            return " ".join(proc.cmdline())
+        except psutil.Error:  # ended (a zombie until reaped): not a worker to kill
+            return ""
+
+    tree = psutil.Process(pid).children(recursive=True)
+    servers = {p.pid for p in tree if "forkserver" in cmdline(p)}
+    return [p for p in tree if p.ppid() in servers and cmdline(p)]
+
+
+def test_kill_9_of_the_parse_workers_mid_run_the_run_still_settles_every_page(settings):
+    """The pool's workers are killed while the run is in the middle of a parse batch (its transaction waiting on
+    a lock the test holds, after the workers parsed the batch's page). The run notices the broken pool at its next batch, rolls that batch back, parses it
+    again on a fresh pool, and ends with every page in one terminal state, each claimed once."""
+    url = settings.database_url
+    lock = TableLock(url, "quarantine")  # a parse batch (one page) that quarantines its page waits here
+    try:
+        proc = _start(settings, "demo", AKHBAR_PARSE_BATCH_SIZE=1, AKHBAR_PARSE_WORKERS=2,
+                      AKHBAR_LOG_LEVEL="WARNING")
+        for _batch in range(14):
+            _wait_for(lambda: _waiting_on_lock(url, "parse"), "the parse to wait in the middle", proc=proc)
+            workers = _parse_workers(proc.pid)
+            if workers:
+                break
+            # a batch of a page that failed to fetch needs no worker: let it through, stop at the next one
+            lock.release()
+            lock = TableLock(url, "quarantine")
+        assert workers, "no parse worker was started"
+        for worker in workers:
+            os.kill(worker.pid, signal.SIGKILL)
+        psutil.wait_procs(workers, timeout=10)
+        in_flight = pages(url)
+    finally:
+        lock.release()
+    assert in_flight.get("pending", 0) > 0  # the kill came with pages still to parse
+    _out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    assert "a parse worker died" in err  # the broken pool was met, and a batch rolled back and parsed again
+    assert assert_settled(url) == DEMO_FINAL
+    assert {t for (t,) in _sql(url, "SELECT title FROM articles")} == LOADABLE
+    # each page was claimed once: the retried batch did not count as another attempt
+    assert _sql(url, "SELECT max(attempts) FROM raw_pages WHERE parse_status <> 'skipped'") == [(1,)]
+
+
+def test_a_run_that_judges_and_loads_while_the_crawl_fetches_ends_as_the_steps_one_after_the_other(settings,
+                                                                                                   query):
+    """A slow crawl (one request at a time, 0.3 s apart, each page stored as it comes) and a load every 2 parsed
+    pages: the gate and the load run while the crawl still fetches. The run ends as the demo's
+    run always does, and its stats hold the totals of every call."""
+    slow = {"DOWNLOAD_DELAY": "0.3", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "AUTOTHROTTLE_ENABLED": "False",
+            "AKHBAR_RAW_BATCH_SIZE": "1"}
+    summary = pipeline.run_source(settings.with_(stream_load_pages=2, parse_batch_size=2, parse_workers=2), "demo",
+                                  scrapy_settings=slow)
+    assert assert_settled(settings.database_url) == DEMO_FINAL
+    assert {t for (t,) in query("SELECT title FROM articles")} == LOADABLE
+    c = summary.counts
+    # 14 pages: 10 staged and 4 quarantined by the parse; of the 10 staged, 1 skipped copy, 2 failing the gate
+    assert (c["parsed"], c["parse_quarantined"]) == (10, 4)
+    assert (c["validated"], c["valid"], c["invalid"], c["skipped_duplicates"]) == (9, 7, 2, 1)
+    assert (c["articles_loaded"], c["articles_new"]) == (7, 7)
+    assert c["loads_while_crawling"] >= 1 and c["loads"] == c["loads_while_crawling"] + 1, c
+    assert summary.health == "healthy", summary.health_reason
+    assert set(summary.seconds) >= {"crawl", "parse", "validate", "load", "after_crawl"}
+    # the pages were claimed once each, though the run claimed again as the crawl stored them
+    assert query("SELECT max(attempts) FROM raw_pages WHERE parse_status <> 'skipped'") == [(1,)]
+
+
+def test_parse_workers_setting(monkeypatch):
+    from akhbar.config import _cores, load_settings
+
+    assert load_settings({}).parse_workers == _cores() == len(os.sched_getaffinity(0))
+    assert load_settings({"AKHBAR_PARSE_WORKERS": "3"}).parse_workers == 3
+    for bad in ("0", "-1", "two"):
+        try:
+            load_settings({"AKHBAR_PARSE_WORKERS": bad})
+        except ValueError as exc:
+            assert "AKHBAR_PARSE_WORKERS" in str(exc)
+        else:
+            raise AssertionError(f"AKHBAR_PARSE_WORKERS={bad} was accepted")
