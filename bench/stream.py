@@ -128,14 +128,15 @@ class Peaks:
         return self.peaks
 
 
-def child(mode: str, url: str, port: int, sources: str, workers: int) -> dict:
+def child(mode: str, url: str, port: int, sources: str, workers: int, second_opinion: bool) -> dict:
     """Runs in a child process: one way of running the steps, timed."""
     from akhbar import pipeline
     from akhbar.config import Settings
     from akhbar.pipeline import lifecycle
 
     settings = Settings(database_url=url, demo_port=port, data_dir=Path(tempfile.mkdtemp()), log_level="WARNING",
-                        sources_file=Path(sources), parse_workers=workers, max_failure_rate=1.0)
+                        sources_file=Path(sources), parse_workers=workers, max_failure_rate=1.0,
+                        second_opinion=second_opinion)
     started = time.monotonic()
     if mode == "streaming":
         summary = pipeline.run_source(settings, "stream_bench", scrapy_settings=SCRAPY)
@@ -166,9 +167,9 @@ def child(mode: str, url: str, port: int, sources: str, workers: int) -> dict:
     return {"wall": time.monotonic() - mark, "counts": counts}
 
 
-def run_child(mode: str, url: str, port: int, sources: str, workers: int) -> tuple[dict, dict]:
+def run_child(mode: str, url: str, port: int, sources: str, workers: int, second_opinion: bool) -> tuple[dict, dict]:
     cmd = [sys.executable, __file__, "--child", mode, "--url", url, "--port", str(port), "--sources", sources,
-           "--workers", str(workers)]
+           "--workers", str(workers)] + ([] if second_opinion else ["--no-second-opinion"])
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     peaks = Peaks(proc.pid)
     out, _ = proc.communicate()
@@ -205,12 +206,15 @@ def main(argv=None) -> int:
     parser.add_argument("--admin-url", default=os.environ.get("AKHBAR_TEST_ADMIN_URL",
                                                              "postgresql://postgres@127.0.0.1:5432/postgres"))
     parser.add_argument("--no-sequential", action="store_true")
+    parser.add_argument("--no-second-opinion", action="store_true",
+                        help="no trafilatura beside us (on a source's first run it reads every page)")
     parser.add_argument("--child")
     parser.add_argument("--url")
     parser.add_argument("--sources")
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child, args.url, args.port, args.sources, args.workers), default=str))
+        print(json.dumps(child(args.child, args.url, args.port, args.sources, args.workers,
+                                     not args.no_second_opinion), default=str))
         return 0
 
     from akhbar import db
@@ -219,7 +223,9 @@ def main(argv=None) -> int:
         site = Path(tmp) / "site"
         mark = time.monotonic()
         build_site(site, args.pages, args.port)
-        print(f"site: {args.pages} pages written in {time.monotonic() - mark:.0f} s", flush=True)
+        print(f"site: {args.pages} pages written in {time.monotonic() - mark:.0f} s; second opinion "
+              f"{'off' if args.no_second_opinion else 'on (every page of this first run)'}; "
+              f"{args.workers} parse workers", flush=True)
         server = subprocess.Popen([str(Path(sys.executable).parent / "twistd"), "-n", "--pidfile=", "web", "--path",
                                    str(site), "--listen", f"tcp:{args.port}:interface=127.0.0.1"],
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp)
@@ -230,7 +236,7 @@ def main(argv=None) -> int:
             print(f"bare Scrapy crawl          {bare['pages']} pages in {bare['wall_s']:.1f} s "
                   f"({bare['elapsed_s']:.1f} s from engine start to close)", flush=True)
             with db.scratch_database(args.admin_url, "akhbar_stream") as url:
-                result, memory = run_child("streaming", url, args.port, sources, args.workers)
+                result, memory = run_child("streaming", url, args.port, sources, args.workers, not args.no_second_opinion)
                 phases = ", ".join(f"{k} {v:.1f} s" for k, v in result["phases"].items())
                 print(f"akhbar run, streaming      {result['wall']:.1f} s crawl to searchable ({phases}); "
                       f"{result['counts'].get('articles_loaded')} articles loaded", flush=True)
@@ -238,14 +244,15 @@ def main(argv=None) -> int:
                 streaming = result["wall"]
             if not args.no_sequential:
                 with db.scratch_database(args.admin_url, "akhbar_stream") as url:
-                    result, memory = run_child("sequential", url, args.port, sources, args.workers)
+                    result, memory = run_child("sequential", url, args.port, sources, args.workers,
+                                             not args.no_second_opinion)
                     phases = ", ".join(f"{k} {v:.1f} s" for k, v in result["phases"].items())
                     print(f"steps one after the other  {result['wall']:.1f} s ({phases}); "
                           f"{result['counts'].get('articles_loaded')} articles loaded", flush=True)
                     print("  peak RSS                 " + ", ".join(f"{k} {v:.0f} MB" for k, v in memory.items()))
                     times = {}
                     for workers in sorted({1, args.workers}):
-                        result, memory = run_child("parse", url, args.port, sources, workers)
+                        result, memory = run_child("parse", url, args.port, sources, workers, not args.no_second_opinion)
                         times[workers] = result["wall"]
                         print(f"parse alone, {workers} worker(s)   {result['wall']:.1f} s for "
                               f"{result['counts']['parsed'] + result['counts']['parse_quarantined']} pages "
