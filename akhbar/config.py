@@ -65,8 +65,8 @@ class Settings:
     parse_batch_size: int = 200
     # Parse worker processes (AKHBAR_PARSE_WORKERS): one per core this process may run on, by default.
     parse_workers: int = field(default_factory=lambda: _cores())
-    # `akhbar run` validates and loads while the crawl still fetches, each time this many pages were parsed
-    # since the last load (and once more for the rest when the crawl has ended).
+    # `akhbar run` validates and loads while the crawl still fetches once this many pages were parsed, then each
+    # time the parsed pages have doubled (at most 10 times this apart), and once more when the crawl has ended.
     stream_load_pages: int = 1000
     load_page_size: int = 500
     # Memory one load transaction may use for sorts, hashes and the GIN pending lists (a PostgreSQL size).

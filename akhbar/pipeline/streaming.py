@@ -1,8 +1,9 @@
 """``akhbar run``: the steps of one run overlapping, the way a streaming pipeline runs.
 
 The crawl (a Scrapy process, :func:`akhbar.pipeline.crawling.crawl`) runs in a thread of this process. Meanwhile
-this thread claims the pages the crawl has stored so far, parses them in batches on the parse pool, and every
-``Settings.stream_load_pages`` parsed pages runs the quality gate and the load on what is ready. When the crawl
+this thread claims the pages the crawl has stored so far, parses them in batches on the parse pool, and runs the
+quality gate and the load on what is ready once ``Settings.stream_load_pages`` pages were parsed, then each time
+the parsed pages have doubled (at most ten times ``stream_load_pages`` apart: :meth:`_Stream.next_chunk`). When the crawl
 has ended, it claims once more (adopting what runs that died left in flight), parses the rest, and runs the gate
 and the load one last time. Batches stay the unit of work and of transactions, and the run's lease is held
 throughout, so the lifecycle's guarantees are those of the steps run one after the other: a crash anywhere
@@ -91,13 +92,22 @@ class _Stream:
         self.settings, self.run_id, self.parser, self.watch = settings, run_id, parser, watch
         self.validated: Counter = Counter()
         self.loaded: Counter = Counter()
-        self.gated_at = 0  # pages staged (parsed, or adopted staged) when the gate last ran
+        self.gated_at = 0  # pages parsed when the gate last ran
         self.gate_ran = False
         self.seconds: Counter = Counter()
         self.loads = Counter(loads=0, loads_while_crawling=0)  # calls of the load, and those before the crawl ended
 
     def staged(self) -> int:
-        return self.parser.counts["parsed"] + self.parser.counts["adopted"]
+        """Pages parsed into staging so far."""
+        return self.parser.counts["parsed"]
+
+    def next_chunk(self) -> int:
+        """Parsed pages to gather before the next gate and load while the crawl runs: ``stream_load_pages`` at
+        first, then as many as were gathered before (so a long run is judged and loaded a logarithmic number
+        of times, each call's cost growing with what is stored), at most ten times ``stream_load_pages`` (so
+        what is left after the crawl stays small)."""
+        first = self.settings.stream_load_pages
+        return min(max(first, self.gated_at), 10 * first)
 
     def parse_batch(self) -> int:
         started = time.monotonic()
@@ -108,9 +118,11 @@ class _Stream:
         return settled
 
     def gate(self) -> None:
-        """Judge what is staged. A call that found nothing newly staged has nothing new to count (a gate with
-        nothing to judge returns the counts it recorded last), so only fresh work is added."""
-        fresh = not self.gate_ran or self.staged() > self.gated_at
+        """Judge what is staged. A call with no staged page to judge has no verdicts to count (a gate with
+        nothing to judge returns the counts it recorded last), so only a call that had pages is added."""
+        with db.step_transaction(self.settings, "validate") as cur:
+            cur.execute(db.query("staged_page_count"), {"run_id": self.run_id})
+            fresh = not self.gate_ran or cur.fetchone()[0] > 0
         self.gated_at, self.gate_ran = self.staged(), True
         started = time.monotonic()
         counts = validate(self.settings, self.run_id)
@@ -180,7 +192,7 @@ class StreamingRun:
                     if not stream.parse_batch():
                         self.step = "crawl"
                         crawler.wait(0.25)  # nothing stored to parse yet
-                    elif stream.staged() - stream.gated_at >= settings.stream_load_pages:
+                    elif stream.staged() - stream.gated_at >= stream.next_chunk():
                         self._gate_and_load(stream, crawling=True)
                 crawler.wait()
                 if crawler.error is not None:
