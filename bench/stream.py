@@ -179,25 +179,6 @@ def run_child(mode: str, url: str, port: int, sources: str, workers: int, second
     return json.loads(out.strip().splitlines()[-1]), memory
 
 
-def bare_crawl(sitemap_url: str) -> dict:
-    """bench/crawl.py's bare spider at these settings; its wall time includes process start-up, like a run's."""
-    from crawl import BARE_SPIDER
-
-    with tempfile.TemporaryDirectory() as tmp:
-        spider = Path(tmp) / "bare_spider.py"
-        spider.write_text(BARE_SPIDER, encoding="utf-8")
-        cmd = [sys.executable, "-m", "scrapy", "runspider", str(spider), "-a", f"sitemap_url={sitemap_url}"]
-        for name, value in SCRAPY.items():
-            cmd += ["-s", f"{name}={value}"]
-        cmd += ["-s", "ROBOTSTXT_OBEY=True", "-s", "TELNETCONSOLE_ENABLED=False",
-                "-s", "TWISTED_DNS_RESOLVER=spiders.resolver.LoopbackAwareResolver"]
-        started = time.monotonic()
-        proc = subprocess.run(cmd, cwd=tmp, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
-                              text=True, timeout=3600, check=True)
-        wall = time.monotonic() - started
-    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "wall_s": wall}
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=10000)
@@ -217,6 +198,8 @@ def main(argv=None) -> int:
                                      not args.no_second_opinion), default=str))
         return 0
 
+    from crawl import bare_crawl
+
     from akhbar import db
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -232,7 +215,7 @@ def main(argv=None) -> int:
         try:
             time.sleep(2)
             sources = str(Path(tmp) / "sources.toml")
-            bare = bare_crawl(f"http://{HOST}:{args.port}/sitemap.xml")
+            bare = bare_crawl(f"http://{HOST}:{args.port}/sitemap.xml", SCRAPY, timeout=3600)
             print(f"bare Scrapy crawl          {bare['pages']} pages in {bare['wall_s']:.1f} s "
                   f"({bare['elapsed_s']:.1f} s from engine start to close)", flush=True)
             with db.scratch_database(args.admin_url, "akhbar_stream") as url:

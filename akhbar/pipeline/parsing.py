@@ -19,6 +19,7 @@ import multiprocessing
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Self
 
 from akhbar import db, second_opinion
 from akhbar.config import Settings
@@ -62,7 +63,7 @@ def parse_page(job: tuple) -> tuple:
         article = transforms.extract(html, address, fetched_at, info)
     except transforms.ExtractionError as exc:
         return ("parse", [exc.code], {"detail": exc.detail})
-    except Exception as exc:  # an extractor bug must not lose the page or stop the run
+    except Exception as exc:  # noqa: BLE001 an extractor bug must not lose the page or stop the run
         return ("parse", ["extractor_crashed"], {"detail": f"{exc.__class__.__name__}: {exc}"[:2000],
                                                  "traceback": traceback.format_exc()[-4000:]})
     row = staged_row(page_id, run_id, info.key, article)
@@ -70,7 +71,7 @@ def parse_page(job: tuple) -> tuple:
     if first_run is not None and second_opinion.sampled(row[3], first_run):
         try:
             opinion = second_opinion.compare(article, html, address)
-        except Exception:  # the second opinion is advice: its failure must not cost the page
+        except Exception:  # noqa: BLE001 the second opinion is advice: its failure must not cost the page
             opinion = traceback.format_exc()[-4000:]
     return ("staged", row, opinion)
 
@@ -120,7 +121,7 @@ class ParsePool:
     def close(self) -> None:
         self.restart()
 
-    def __enter__(self) -> ParsePool:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:

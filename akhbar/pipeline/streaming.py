@@ -69,7 +69,7 @@ class _Crawl:
     def _run(self, settings: Settings, run_id: int, scrapy_settings: dict | None) -> None:
         try:
             self.counts = crawl(settings, run_id, scrapy_settings, stop=self.stop)
-        except BaseException as exc:  # handed to the run's thread, which raises it
+        except BaseException as exc:  # noqa: BLE001 handed to the run's thread, which raises it
             self.error = exc
         finally:
             self.seconds = time.monotonic() - self._started

@@ -14,7 +14,6 @@ from test_faults import (
     DEMO_FINAL,
     LOADABLE,
     TableLock,
-    _run,
     _sql,
     _start,
     _wait_for,
