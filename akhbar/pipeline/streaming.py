@@ -16,6 +16,10 @@ stats hold the totals of every call (``merge_crawl_run_stats``).
 A quality gate that fails before the crawl has ended stops the crawl (as its time budget would: what it fetched
 is stored) and the run ends red; the pages it stored and did not judge are adopted by the next run.
 
+Two copies of one article (a URL variant, a re-fetch) judged in different parts are settled as one part would:
+the newest fetch stands for the article and the other is skipped with the page that won (the copy an earlier
+part loaded is skipped once the newer copy's load has committed).
+
 The run's stats also count the loads (``loads``) and those that ran before the crawl ended
 (``loads_while_crawling``).
 """
@@ -96,6 +100,7 @@ class _Stream:
         self.gate_ran = False
         self.seconds: Counter = Counter()
         self.loads = Counter(loads=0, loads_while_crawling=0)  # calls of the load, and those before the crawl ended
+        self.copies_skipped = 0  # copies of an article that parts of the run loaded twice (see gate and load)
 
     def staged(self) -> int:
         """Pages parsed into staging so far."""
@@ -121,6 +126,8 @@ class _Stream:
         """Judge what is staged. A call with no staged page to judge has no verdicts to count (a gate with
         nothing to judge returns the counts it recorded last), so only a call that had pages is added."""
         with db.step_transaction(self.settings, "validate") as cur:
+            cur.execute(db.query("skip_copies_loaded_earlier_in_run"), {"run_id": self.run_id})
+            self.copies_skipped += cur.rowcount
             cur.execute(db.query("staged_page_count"), {"run_id": self.run_id})
             fresh = not self.gate_ran or cur.fetchone()[0] > 0
         self.gated_at, self.gate_ran = self.staged(), True
@@ -136,14 +143,23 @@ class _Stream:
         self.loads["loads"] += 1
         self.loads["loads_while_crawling"] += crawling
         started = time.monotonic()
+        with db.step_transaction(self.settings, "load") as cur:
+            cur.execute(db.query("run_pages_a_newer_copy_replaces"), {"run_id": self.run_id})
+            replaced = cur.fetchall()
         counts = load(self.settings, self.run_id)
+        if replaced:  # a crash just here leaves such a page loaded with its article on the newer copy
+            with db.step_transaction(self.settings, "load") as cur:
+                cur.execute(db.query("skip_pages_replaced_in_run"), {"old_ids": [old for old, _ in replaced],
+                                                                     "new_ids": [new for _, new in replaced]})
+                self.copies_skipped += cur.rowcount
         self.seconds["load"] += time.monotonic() - started
         self.loaded.update({k: counts.get(k, 0) for k in _LOAD_KEYS})
         self.watch("load", "progress", self.totals("load"))
 
     def totals(self, stage: str | None = None) -> dict:
         parts = {"parse": dict(self.parser.counts),
-                 "validate": {k: v for k, v in self.validated.items() if v or k != "held_kept_previous_article"},
+                 "validate": {k: v + (self.copies_skipped if k == "skipped_duplicates" else 0)
+                              for k, v in self.validated.items() if v or k != "held_kept_previous_article"},
                  "load": dict(self.loaded)}
         if stage is not None:
             return parts[stage]

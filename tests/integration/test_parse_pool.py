@@ -10,6 +10,7 @@ import os
 import signal
 
 import psutil
+import pytest
 from test_faults import (
     DEMO_FINAL,
     LOADABLE,
@@ -74,12 +75,13 @@ def test_kill_9_of_the_parse_workers_mid_run_the_run_still_settles_every_page(se
 
 def test_a_run_that_judges_and_loads_while_the_crawl_fetches_ends_as_the_steps_one_after_the_other(settings,
                                                                                                    query):
-    """A slow crawl (one request at a time, 0.3 s apart, each page stored as it comes) and a load every 2 parsed
-    pages: the gate and the load run while the crawl still fetches. The run ends as the demo's
+    """A slow crawl (one request at a time, 0.3 s apart, each page stored as it comes) and a load from 1 parsed
+    page on: the gate and the load run in parts while the crawl still fetches (the copy of one article and its
+    original may fall in different parts: the older one is skipped all the same). The run ends as the demo's
     run always does, and its stats hold the totals of every call."""
     slow = {"DOWNLOAD_DELAY": "0.3", "CONCURRENT_REQUESTS_PER_DOMAIN": "1", "AUTOTHROTTLE_ENABLED": "False",
             "AKHBAR_RAW_BATCH_SIZE": "1"}
-    summary = pipeline.run_source(settings.with_(stream_load_pages=2, parse_batch_size=2, parse_workers=2), "demo",
+    summary = pipeline.run_source(settings.with_(stream_load_pages=1, parse_batch_size=1, parse_workers=2), "demo",
                                   scrapy_settings=slow)
     assert assert_settled(settings.database_url) == DEMO_FINAL
     assert {t for (t,) in query("SELECT title FROM articles")} == LOADABLE
@@ -107,3 +109,40 @@ def test_parse_workers_setting(monkeypatch):
             assert "AKHBAR_PARSE_WORKERS" in str(exc)
         else:
             raise AssertionError(f"AKHBAR_PARSE_WORKERS={bad} was accepted")
+
+
+@pytest.mark.parametrize("later", ["newer", "older"])
+def test_two_copies_of_an_article_judged_in_different_parts_settle_as_in_one(settings, query, later):
+    """The demo's two copies of one article, the ``later`` one judged and loaded in a second part of the run
+    (as when the crawl stores it after the first part's load): the newest fetch stands for the article and the
+    other copy is skipped naming it, as when both are judged at once."""
+    from akhbar.pipeline import lifecycle
+    from akhbar.pipeline.parsing import ParsePool, Parser
+    from akhbar.pipeline.streaming import _Stream
+
+    run_id = pipeline.start_run(settings, "demo")
+    with lifecycle.lease(settings, run_id), ParsePool(1) as pool:
+        pipeline.crawl(settings, run_id)
+        parser = Parser(settings, run_id, pool)
+        parser.claim(adopt=True)
+        parser.parse_pending()
+        [(ids,)] = query("SELECT array_agg(e.raw_page_id ORDER BY r.fetched_at, r.id) FROM extracted_pages e "
+                         "JOIN raw_pages r ON r.id = e.raw_page_id GROUP BY e.url_key HAVING count(*) > 1")
+        older, newer = ids
+        held_back = newer if later == "newer" else older
+        # the held-back copy is not parsed yet when the first part is judged and loaded
+        query("DELETE FROM extracted_pages WHERE raw_page_id = %s", (held_back,))
+        query("UPDATE raw_pages SET parse_status = 'pending' WHERE id = %s", (held_back,))
+        stream = _Stream(settings, run_id, parser, lambda *args: None)
+        stream.gate()
+        stream.load(crawling=True)
+        assert query("SELECT raw_page_id FROM articles WHERE raw_page_id IN (%s, %s)", (older, newer)) == [
+            (older if later == "newer" else newer,)]
+        assert parser.parse_batch() == 1
+        stream.gate()
+        stream.load(crawling=False)
+    assert assert_settled(settings.database_url) == DEMO_FINAL
+    assert query("SELECT parse_status, skip_reason FROM raw_pages WHERE id = %s", (older,)) == [
+        ("skipped", f"same article as raw page {newer}")]
+    assert query("SELECT count(*) FROM articles WHERE raw_page_id = %s", (newer,)) == [(1,)]
+    assert stream.totals()["skipped_duplicates"] == 1
