@@ -86,10 +86,13 @@ def test_a_run_that_judges_and_loads_while_the_crawl_fetches_ends_as_the_steps_o
     assert assert_settled(settings.database_url) == DEMO_FINAL
     assert {t for (t,) in query("SELECT title FROM articles")} == LOADABLE
     c = summary.counts
-    # 14 pages: 10 staged and 4 quarantined by the parse; of the 10 staged, 1 skipped copy, 2 failing the gate
+    # 14 pages: 10 staged and 4 quarantined by the parse; of the 10 staged, 1 skipped copy, 2 failing the gate.
+    # When the older copy was judged and loaded in an earlier part than the newer one, it counts as judged,
+    # valid and loaded too (8 loads of 7 articles), and is skipped after the newer copy's load.
     assert (c["parsed"], c["parse_quarantined"]) == (10, 4)
-    assert (c["validated"], c["valid"], c["invalid"], c["skipped_duplicates"]) == (9, 7, 2, 1)
-    assert (c["articles_loaded"], c["articles_new"]) == (7, 7)
+    assert (c["invalid"], c["skipped_duplicates"]) == (2, 1)
+    assert c["valid"] in (7, 8) and c["validated"] == c["valid"] + 2
+    assert (c["articles_loaded"], c["articles_new"]) == (c["valid"], 7)
     assert c["loads_while_crawling"] >= 1 and c["loads"] == c["loads_while_crawling"] + 1, c
     assert summary.health == "healthy", summary.health_reason
     assert set(summary.seconds) >= {"crawl", "parse", "validate", "load", "after_crawl"}
