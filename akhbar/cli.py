@@ -118,38 +118,56 @@ def _count(settings, name: str, params: dict):
 
 def run_with_progress(settings, source_key: str, reporter):
     """``pipeline.run_source`` (its lease, health verdict and one-line database-loss error included), with
-    the pages crawled and parsed shown as they go."""
+    the pages crawled, parsed, judged and loaded shown as they go (the steps overlap: one line each)."""
+    import contextlib
+    import time
+
     from akhbar import pipeline
 
-    def step(name: str, run_id: int, work):
-        if name == "crawl":
-            with reporter.task(f"{source_key}: crawl, pages") as task:
-                def poll_crawl():
-                    new, seen = _count(settings, "raw_pages_seen_in_run", {"run_id": run_id})
-                    task.set(done=seen, new=new)
+    names = {"crawl": "crawl, pages", "parse": "parse, pages", "validate": "quality gate, pages",
+             "load": "load, articles"}
+    stages: dict[str, tuple] = {}  # stage -> (its task's context, the task)
+    state = {"run_id": None, "polled": 0.0}
 
-                counts = _while_polling(work, poll_crawl)
-                task.set(done=counts["pages_fetched"], new=counts["pages_new"])
-        elif name == "parse":
-            (pending,) = _count(settings, "pending_page_count", {"source_key": source_key})
-            with reporter.task(f"{source_key}: parse, pages", pending) as task:
-                def poll_parse():
-                    (left,) = _count(settings, "pending_page_count", {"source_key": source_key})
-                    task.set(done=max(pending - left, 0))
+    def task(stage: str):
+        if stage not in stages:
+            context = reporter.task(f"{source_key}: {names[stage]}")
+            stages[stage] = (context, context.__enter__())
+        return stages[stage][1]
 
-                counts = _while_polling(work, poll_parse)
-                task.set(done=pending, quarantined=counts["parse_quarantined"])
-        elif name == "validate":
-            with reporter.task(f"{source_key}: quality gate, pages") as task:
-                counts = work()
-                task.set(done=counts["validated"], quarantined=counts["invalid"] + counts["held_by_source_gate"])
+    def show(stage: str, counts: dict) -> None:
+        if stage == "crawl":
+            if counts:
+                task(stage).set(done=counts["pages_fetched"], new=counts["pages_new"])
+            elif time.monotonic() - state["polled"] >= 1.0:
+                state["polled"] = time.monotonic()
+                new, seen = _count(settings, "raw_pages_seen_in_run", {"run_id": state["run_id"]})
+                task(stage).set(done=seen, new=new)
+        elif stage == "parse":
+            settled = counts["parsed"] + counts["parse_quarantined"]
+            task(stage).set(done=settled, total=settled, quarantined=counts["parse_quarantined"])
+        elif stage == "validate":
+            task(stage).set(done=counts["validated"], quarantined=counts["invalid"] + counts["held_by_source_gate"])
         else:
-            with reporter.task(f"{source_key}: load, articles") as task:
-                counts = work()
-                task.set(done=counts["articles_loaded"], new=counts["articles_new"])
-        return counts
+            task(stage).set(done=counts["articles_loaded"], new=counts["articles_new"])
 
-    return pipeline.run_source(settings, source_key, step_runner=step)
+    def watch(run_id: int, stage: str, event: str, counts: dict) -> None:
+        state["run_id"] = run_id
+        try:
+            show(stage, counts)
+        except Exception as exc:  # noqa: BLE001 progress is a courtesy: a failed poll must not stop the work
+            logging.getLogger(__name__).info("progress poll failed: %s", exc)
+        if event == "done":
+            context, _task = stages.pop(stage, (None, None))
+            if context is not None:
+                context.__exit__(None, None, None)
+
+    try:
+        return pipeline.run_source(settings, source_key, watch=watch)
+    finally:
+        for context, _task in stages.values():  # the stages a failure cut short
+            with contextlib.suppress(Exception):
+                context.__exit__(RuntimeError, RuntimeError("stopped"), None)
 
 
 def reparse_with_progress(settings, run_label: str, reporter) -> dict:
@@ -556,6 +574,7 @@ def main(argv: list[str] | None = None) -> int:
     from akhbar.db import DatabaseUnavailable
     from akhbar.pipeline import CrawlFailed, StepInterrupted
     from akhbar.pipeline.lifecycle import RunBusy
+    from akhbar.pipeline.parsing import ParseWorkersFailed
     from akhbar.quality import QualityGateFailed
     from akhbar.sources import RegistryError
 
@@ -573,7 +592,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args, settings)
     except (DatabaseUnavailable, RegistryError, CrawlFailed, DemoPortBusy, FileNotFoundError,
-            QualityGateFailed, StepInterrupted, RunBusy, ImportFormatError) as exc:
+            QualityGateFailed, StepInterrupted, RunBusy, ImportFormatError, ParseWorkersFailed) as exc:
         print(f"akhbar: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -39,6 +39,14 @@ def redact_url(url: str | None) -> str | None:
         return "<unparsable database URL>"
 
 
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity, which a container or taskset narrows)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # no affinity on this platform
+        return os.cpu_count() or 1
+
+
 def _default_data_dir(env: Mapping[str, str]) -> Path:
     base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".local" / "share")
     return Path(base) / "akhbar"
@@ -55,6 +63,11 @@ class Settings:
     demo_port: int = 8765
     # Batching and limits.
     parse_batch_size: int = 200
+    # Parse worker processes (AKHBAR_PARSE_WORKERS): one per core this process may run on, by default.
+    parse_workers: int = field(default_factory=lambda: _cores())
+    # `akhbar run` validates and loads while the crawl still fetches once this many pages were parsed, then each
+    # time the parsed pages have doubled (at most 10 times this apart), and once more when the crawl has ended.
+    stream_load_pages: int = 1000
     load_page_size: int = 500
     # Pages the quality gate reads and judges at a time, and pages one load transaction writes: each call of
     # validate or load works through the run's ready pages in batches this size, so its memory is bounded.
@@ -167,6 +180,14 @@ def boolean(raw: str) -> bool:
     raise ValueError(raw)
 
 
+def positive(raw: str) -> int:
+    """A count of at least 1."""
+    value = int(raw)
+    if value < 1:
+        raise ValueError(raw)
+    return value
+
+
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from ``env`` (default: the process environment)."""
     env = os.environ if env is None else env
@@ -189,6 +210,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         demo_host=get("DEMO_HOST", defaults.demo_host),
         demo_port=get("DEMO_PORT", defaults.demo_port, int),
         parse_batch_size=get("PARSE_BATCH_SIZE", defaults.parse_batch_size, int),
+        parse_workers=get("PARSE_WORKERS", defaults.parse_workers, positive),
+        stream_load_pages=get("STREAM_LOAD_PAGES", defaults.stream_load_pages, positive),
         load_page_size=get("LOAD_PAGE_SIZE", defaults.load_page_size, int),
         validate_batch_size=get("VALIDATE_BATCH_SIZE", defaults.validate_batch_size, int),
         load_batch_size=get("LOAD_BATCH_SIZE", defaults.load_batch_size, int),

@@ -383,7 +383,8 @@ class Clusterer:
         # a long story is not enough, which keeps stories from chaining one event into the next.
         best_event = (None, 0.0)
         for story, scored in sorted(candidates_by_story.items(), key=lambda kv: str(kv[0])):
-            p_best, key = max(scored)
+            # the best pair; a tie goes by the key's text (stored and newly loaded articles' keys differ in type)
+            p_best, key = max(scored, key=lambda s: (s[0], str(s[1])))
             members = [k for k in self.story_members.get(story, ()) if k in self.known][-STORY_SAMPLE:]
             if len(members) > 1:
                 done = {k: q for q, k in scored}

@@ -60,18 +60,21 @@ class Bare(SitemapSpider):
 '''
 
 
-def bare_crawl(sitemap_url: str) -> dict:
+def bare_crawl(sitemap_url: str, scrapy_settings: dict = POLITENESS_OFF, timeout: int = 600) -> dict:
+    """The bare spider's pages and Scrapy's elapsed time; ``wall_s`` includes process start-up."""
     with tempfile.TemporaryDirectory() as tmp:
         spider = Path(tmp) / "bare_spider.py"
         spider.write_text(BARE_SPIDER, encoding="utf-8")
         cmd = [sys.executable, "-m", "scrapy", "runspider", str(spider), "-a", f"sitemap_url={sitemap_url}"]
-        for name, value in POLITENESS_OFF.items():
+        for name, value in scrapy_settings.items():
             cmd += ["-s", f"{name}={value}"]
         cmd += ["-s", "ROBOTSTXT_OBEY=True", "-s", "USER_AGENT=akhbar-bench", "-s", "TELNETCONSOLE_ENABLED=False",
                 "-s", "TWISTED_DNS_RESOLVER=spiders.resolver.LoopbackAwareResolver"]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=600, check=True)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+        started = time.monotonic()
+        proc = subprocess.run(cmd, cwd=tmp, env=env, capture_output=True, text=True, timeout=timeout, check=True)
+        wall = time.monotonic() - started
+    return {**json.loads(proc.stdout.strip().splitlines()[-1]), "wall_s": wall}
 
 
 def storage_crawl(admin_url: str, port: int) -> dict:

@@ -7,8 +7,10 @@ counts. Steps are safe to repeat: every write is an UPSERT on a natural key, and
 transaction.
 
 The package holds one module per step, in the data's order: ``runs`` (a crawl run's record), ``crawling``,
-``parsing``, ``validation``, ``loading`` and ``summary``; ``lifecycle`` owns the state of every raw page (the
-claim, the adoption of a dead run's pages, the terminal states) and ``health`` gives each run its verdict.
+``parsing``, ``validation``, ``loading`` and ``summary``; ``streaming`` runs the steps of ``akhbar run``
+overlapping (the Airflow DAGs run them one task after the other); ``lifecycle`` owns the state of every raw
+page (the claim, the adoption of a dead run's pages, the terminal states) and ``health`` gives each run its
+verdict.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from akhbar.pipeline.loading import (
 )
 from akhbar.pipeline.parsing import parse, stage_extracted, staged_row
 from akhbar.pipeline.runs import get_run, register_source, start_run
+from akhbar.pipeline.streaming import StreamingRun, Watch
 from akhbar.pipeline.summary import RunSummary, summarize
 from akhbar.pipeline.validation import validate, validation_frame
 
@@ -39,6 +42,7 @@ __all__ = [
     "LoadResult",
     "RunSummary",
     "StepInterrupted",
+    "StreamingRun",
     "analyze_staging",
     "cluster_stories",
     "crawl",
@@ -78,24 +82,30 @@ class StepInterrupted(RuntimeError):
 DATABASE_LOST = (DatabaseUnavailable, psycopg2.OperationalError, psycopg2.InterfaceError)
 
 
-def run_source(settings: Settings, source_key: str, run_label: str | None = None, step_runner=None) -> RunSummary:
-    """The whole job for one source: crawl, parse, validate, load, then the run's health verdict.
+def run_source(settings: Settings, source_key: str, run_label: str | None = None,
+               watch: Watch | None = None, scrapy_settings: dict | None = None) -> RunSummary:
+    """The whole job for one source: crawl, parse, validate and load with the steps overlapping (parsing,
+    judging and loading start on the first pages while the crawl still fetches: see ``streaming``), then the
+    run's health verdict.
 
     The run's lease is held throughout, so no other run adopts its pages while it lives. Losing the database
-    raises :class:`StepInterrupted` naming the step. ``step_runner(step, run_id, work)``, when given, runs each
-    step's ``work()`` and returns its counts (the CLI draws progress with it).
+    raises :class:`StepInterrupted` naming the step. ``watch(stage, event, counts)``, when given, hears each
+    stage's progress and totals (the CLI draws progress with it); ``scrapy_settings`` overrides Scrapy settings
+    for the crawl (a benchmark's). The summary's ``seconds`` holds the time of each phase.
     """
     step, run_id = "start", None
+    streaming = None
     try:
         run_id = start_run(settings, source_key, run_label)
         with lifecycle.lease(settings, run_id):
-            for step, work in (("crawl", crawl), ("parse", parse), ("validate", validate), ("load", load)):
-                if step_runner is None:
-                    work(settings, run_id)
-                else:
-                    step_runner(step, run_id, lambda w=work: w(settings, run_id))
+            streaming = StreamingRun(settings, run_id, watch, scrapy_settings)
+            seconds = streaming.run()
             step = "report"
             health.judge_and_record(settings, run_id)
-            return summarize(settings, run_id)
+            summary = summarize(settings, run_id)
+            summary.seconds = seconds
+            return summary
     except DATABASE_LOST as exc:
+        if streaming is not None and step != "report":
+            step = streaming.step
         raise StepInterrupted(source_key, run_id, step, exc) from exc

@@ -43,8 +43,25 @@ def _stream(pipe, tail: list[str]) -> None:
     pipe.close()
 
 
-def _run_scrapy(cmd: list[str], env: dict, settings: Settings) -> tuple[int, str | None, list[str]]:
-    """Run the crawl; (exit code, how it was stopped or None, the last lines of its output)."""
+def _wait(proc: subprocess.Popen, timeout: float, stop: threading.Event | None) -> str | None:
+    """Wait for the crawl to end, at most ``timeout`` seconds; None when it ended, else why it should stop."""
+    deadline = time.monotonic() + timeout
+    while True:
+        left = deadline - time.monotonic()
+        try:
+            proc.wait(timeout=max(0.0, min(left, 0.2)) if stop is not None else max(0.0, left))
+            return None
+        except subprocess.TimeoutExpired:
+            if stop is not None and stop.is_set():
+                return "asked to stop"
+            if left <= 0:
+                return "budget"
+
+
+def _run_scrapy(cmd: list[str], env: dict, settings: Settings,
+                stop: threading.Event | None = None) -> tuple[int, str | None, list[str]]:
+    """Run the crawl; (exit code, how it was stopped or None, the last lines of its output). Setting ``stop``
+    (from another thread) ends the crawl as its budget would: SIGTERM, then SIGKILL after a grace."""
     proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, bufsize=1)
     tail: list[str] = []
@@ -53,11 +70,15 @@ def _run_scrapy(cmd: list[str], env: dict, settings: Settings) -> tuple[int, str
     started = time.monotonic()
     stopped = None
     try:
-        proc.wait(timeout=settings.crawl_timeout + settings.crawl_close_grace)
-    except subprocess.TimeoutExpired:
+        why = _wait(proc, settings.crawl_timeout + settings.crawl_close_grace, stop)
+        if why is None:
+            return proc.returncode, None, tail
         waited = time.monotonic() - started
-        log.warning("crawl still running %.0f s after its %d s budget: SIGTERM", waited - settings.crawl_timeout,
-                    settings.crawl_timeout)
+        if why == "budget":
+            log.warning("crawl still running %.0f s after its %d s budget: SIGTERM",
+                        waited - settings.crawl_timeout, settings.crawl_timeout)
+        else:
+            log.warning("crawl asked to stop after %.0f s: SIGTERM", waited)
         proc.send_signal(signal.SIGTERM)
         stopped = f"stopped by SIGTERM after {waited:.0f} s"
         try:
@@ -76,13 +97,15 @@ def _run_scrapy(cmd: list[str], env: dict, settings: Settings) -> tuple[int, str
     return proc.returncode, stopped, tail
 
 
-def crawl(settings: Settings, run_id: int, scrapy_settings: dict | None = None) -> dict:
+def crawl(settings: Settings, run_id: int, scrapy_settings: dict | None = None,
+          stop: threading.Event | None = None) -> dict:
     """Run the Scrapy spider for the run's source in its own process (Twisted's reactor cannot restart).
 
     ``scrapy_settings`` overrides Scrapy settings for this crawl (e.g. the benchmark turns politeness off).
     The counts returned (and merged into ``crawl_runs.stats``) say what happened to every URL discovered:
     ``urls_discovered``, ``already_had``, ``outcomes`` (per outcome) and ``discovery`` (feeds, sitemaps,
     listing pages, e.g. ``feed:not_modified``); ``timed_out`` when the time budget ended the crawl.
+    ``stop``: an event that, once set by another thread, stops the crawl as its time budget would.
     """
     url = db.database_url(settings)
     run = get_run(url, run_id)
@@ -96,7 +119,7 @@ def crawl(settings: Settings, run_id: int, scrapy_settings: dict | None = None) 
            "-s", f"AKHBAR_PARENT_PID={os.getpid()}"]
     for name, value in (scrapy_settings or {}).items():
         cmd += ["-s", f"{name}={value}"]
-    returncode, stopped, tail = _run_scrapy(cmd, env, settings)
+    returncode, stopped, tail = _run_scrapy(cmd, env, settings, stop)
     if returncode != 0 and stopped is None:
         error = f"crawl of {run['source_key']} failed (exit {returncode}): " + " | ".join(tail[-5:])
         with db.transaction(url) as cur:

@@ -96,12 +96,15 @@ def lease(settings: Settings, run_id: int) -> Iterator[None]:
                 entry[0].close()
 
 
-def claim(cur, settings: Settings, run_id: int, source_key: str, *, adopt: bool = True) -> dict:
+def claim(cur, settings: Settings, run_id: int, source_key: str, *, adopt: bool = True,
+          fresh_only: bool = False) -> dict:
     """Claim the run's in-flight pages (and, with ``adopt``, those of its source's dead runs); quarantine the
-    ones past their attempts. Returns counts: ``claimed``, ``adopted`` (from other runs), ``attempts_exhausted``.
+    ones past their attempts. ``fresh_only``: leave out the pages the run claimed already (a run that claims
+    again while its crawl is storing pages counts one attempt per page). Returns counts: ``claimed``,
+    ``adopted`` (from other runs), ``attempts_exhausted``.
     """
-    cur.execute(db.query("claim_pages"), {"lease_class": LEASE_CLASS, "run_id": run_id,
-                                          "source_key": source_key, "adopt": adopt})
+    cur.execute(db.query("claim_pages"), {"lease_class": LEASE_CLASS, "run_id": run_id, "source_key": source_key,
+                                          "adopt": adopt, "fresh_only": fresh_only})
     claimed = cur.fetchall()
     exhausted = [(page_id, attempts, state) for page_id, attempts, state, _owner in claimed
                  if attempts > settings.max_page_attempts]

@@ -18,6 +18,7 @@ class RunSummary:
     totals: dict = field(default_factory=dict)
     health: str | None = None
     health_reason: str | None = None
+    seconds: dict = field(default_factory=dict)  # time per phase (akhbar run: pipeline.streaming)
 
     def lines(self) -> list[str]:
         c = self.counts

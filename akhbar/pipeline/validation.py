@@ -112,6 +112,11 @@ def _validate(settings: Settings, run_id: int) -> dict:
         # unique-URL check sees them. This is the one place that chooses the newest staged copy per URL key.
         cur.execute(db.query("skip_superseded_pages"), {"run_id": run_id})
         counts["skipped_duplicates"] = cur.rowcount
+        # The verdicts of the gate's earlier calls on this run count too (akhbar run judges a run in parts while
+        # its crawl fetches): read before this call judges anything, so none of its own verdicts counts twice.
+        cur.execute(db.query("run_prior_verdicts"), {"run_id": run_id})
+        for source_key, reasons in cur.fetchall():
+            tally[(source_key, tuple(reasons))] += 1
         after, batches = 0, 0
         while True:
             cur.execute(db.query("extracted_for_validation"),
