@@ -17,8 +17,9 @@
   rebuilt (``akhbar stories recluster`` rebuilds all of them after a model change). Each article's shingles
   and word counts are stored, so later batches compare against it without reading its text again.
 
-The load clusters its batch before the UPSERT, so story and features are written with the row. It runs in
-the load's transaction, under an advisory lock, so two loads cannot both start a story for one event.
+Clustering follows the load (``cluster_loaded``): the load commits its articles without a signature, then
+they are clustered in a transaction of their own, under an advisory lock (two clusterings cannot both start
+a story for one event), and their story, reprint group and features written with one UPDATE.
 """
 
 from __future__ import annotations
@@ -201,6 +202,8 @@ class Clusterer:
         self.counts = ClusterCounts()
         self.pairs_scored = 0
         self.new_stories: list[tuple] = []  # placeholders, in creation order
+        self.story_ids: dict[tuple, int] = {}  # placeholder -> the row create_stories made for it
+        self._created = 0  # how many of new_stories have a row
         self.idf = idf if idf is not None else Idf()
         self.df_delta: dict[str, int] = defaultdict(int)
         self.docs_delta = 0
@@ -409,12 +412,15 @@ class Clusterer:
             self.counts.joined += 1
 
     def create_stories(self) -> dict[tuple, int]:
-        """Insert a row per new story (both kinds); returns placeholder -> story id."""
-        if not self.new_stories:
-            return {}
-        created = db.execute_values(self.cur, "insert_stories", [(kind,) for kind, _ in self.new_stories],
-                                    page_size=1000, fetch=True)
-        return dict(zip(self.new_stories, sorted(sid for sid, _ in created)))
+        """Insert a row per story (both kinds) created since the last call; returns placeholder -> story id
+        for every story this clusterer created."""
+        fresh = self.new_stories[self._created:]
+        if fresh:
+            created = db.execute_values(self.cur, "insert_stories", [(kind,) for kind, _ in fresh],
+                                        page_size=1000, fetch=True)
+            self.story_ids.update(zip(fresh, sorted(sid for sid, _ in created)))
+            self._created = len(self.new_stories)
+        return self.story_ids
 
     def save_term_df(self) -> None:
         """Add this clusterer's documents to the stored document frequencies (story_term_df)."""
@@ -426,26 +432,11 @@ class Clusterer:
         self.docs_delta = 0
 
 
-def _rows(assigned: list[Assignment], ids: dict, key=lambda k: k):
-    return [(key(a.key), ids.get(a.story, a.story), ids.get(a.reprint, a.reprint), a.signature, a.shingles,
-             json.dumps(a.terms, ensure_ascii=False), a.model) for a in assigned]
-
-
-def cluster_staged(cur, settings: Settings, run_id: int) -> tuple[ClusterCounts, set[int]]:
-    """Assign a story to every page the load of ``run_id`` will write; the assignments go to the temporary
-    table ``story_assignments`` that load_articles reads. Returns the counts and the stories touched."""
-    cur.execute(db.query("create_story_assignments"))
-    cur.execute(db.query("staged_for_clustering"), {"run_id": run_id})
-    batch = [Candidate(*row) for row in cur.fetchall()]
-    clusterer = Clusterer(cur, settings)
-    assigned = clusterer.assign(batch)
-    ids = clusterer.create_stories()
-    rows = _rows(assigned, ids)
-    db.execute_values(cur, "insert_story_assignments", rows,
-                      template="(%s, %s, %s, %s::bytea, %s::bytea, %s::jsonb, %s)", page_size=1000)
-    cur.execute(db.query("analyze_story_assignments"))
-    clusterer.save_term_df()
-    return clusterer.counts, {r[1] for r in rows} | {r[2] for r in rows}
+def _copy_rows(assigned: list[Assignment], ids: dict) -> list[tuple]:
+    """COPY rows of story_updates: (id, story_id, reprint_id, minhash, shingles, terms, model, content_hash)."""
+    return [(a.key[1], ids.get(a.story, a.story), ids.get(a.reprint, a.reprint), "\\x" + a.signature.hex(),
+             "\\x" + a.shingles.hex(), json.dumps(a.terms, ensure_ascii=False), a.model, a.content_hash)
+            for a in assigned]
 
 
 def refresh(cur, story_ids: set[int]) -> None:
@@ -454,32 +445,53 @@ def refresh(cur, story_ids: set[int]) -> None:
 
 
 def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
-    """Cluster stored articles that have no signature (loaded before stories existed, or after a reset).
+    """Cluster every stored article that has no signature (just loaded; left by a crash between a load and
+    its clustering; loaded before stories existed; or whose body changed), in publication order, inside the
+    caller's transaction and under the clustering lock.
 
-    This one writes with UPDATE, which also re-indexes each row: use it for backlogs, not in the load path.
+    The articles are read once, in order, through a server-side cursor and clustered a chunk at a time; each
+    chunk's new stories get their rows and its assignments are COPYed into the temporary table
+    ``story_updates``; one UPDATE writes them all at the end. It skips a row whose body changed after it was
+    read (a load committed meanwhile): that article stays unclustered for the next run.
     """
-    clusterer = Clusterer(cur, settings)
-    after = (None, 0)  # keyset on (published, id): rows come in time order
-    assignments = []
-    while True:
-        cur.execute(db.query("unclustered_articles"),
-                    {"after_published": after[0], "after_id": after[1], "limit": CHUNK})
-        rows = cur.fetchall()
-        if not rows:
-            break
-        after = (rows[-1][1], rows[-1][0])
-        batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[6], None, r[7], r[8]) for r in rows]
-        assignments += clusterer.assign(batch)
-        if len(rows) < CHUNK:
-            break
-    ids = clusterer.create_stories()
-    rows = _rows(assignments, ids, key=lambda k: k[1])
-    if rows:
-        db.execute_values(cur, "set_article_stories", rows,
-                          template="(%s, %s, %s, %s::bytea, %s::bytea, %s::jsonb, %s)", page_size=1000)
+    clusterer = Clusterer(cur, settings)  # takes the lock before anything is read
+    cur.execute(db.query("create_story_updates"))
+    touched: set = set()
+    with cur.connection.cursor(name="akhbar_unclustered") as rows_cur:
+        rows_cur.itersize = CHUNK
+        rows_cur.execute(db.query("unclustered_in_order"))
+        while True:
+            rows = rows_cur.fetchmany(CHUNK)
+            if not rows:
+                break
+            batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[6], None, r[7], r[8]) for r in rows]
+            copy = _copy_rows(clusterer.assign(batch), clusterer.create_stories())
+            db.copy_rows(cur, "copy_story_updates", copy)
+            touched.update(r[1] for r in copy)
+            touched.update(r[2] for r in copy)
+    cur.execute(db.query("update_article_stories"))
     clusterer.save_term_df()
-    refresh(cur, {r[1] for r in rows} | {r[2] for r in rows})
+    refresh(cur, touched)
     return clusterer.counts
+
+
+def cluster_loaded(settings: Settings, run_id: int | None = None) -> ClusterCounts:
+    """The clustering that follows a load, in a transaction of its own after the load committed: every
+    article without a signature (the run's, and any that a crash between an earlier load and its clustering
+    left), then the stories whose members a re-load changed. The run's stats get the story counts.
+
+    A crash here loses nothing: the articles are stored and searchable, and stay unclustered until the next
+    load or the akhbar_stories DAG (``pipeline.cluster_stories``) clusters them.
+    """
+    with db.step_transaction(settings, "cluster") as cur:
+        counts = cluster_unclustered(cur, settings)
+        cur.execute(db.query("stale_story_ids"))
+        refresh(cur, {story_id for (story_id,) in cur.fetchall()})
+        if run_id is not None:
+            cur.execute(db.query("add_crawl_run_stats"), {"run_id": run_id, "stats": json.dumps(
+                {"articles_clustered": counts.processed, "stories_new": counts.new_stories,
+                 "stories_joined": counts.joined})})
+    return counts
 
 
 def recluster_all(cur, settings: Settings) -> ClusterCounts:

@@ -1,9 +1,9 @@
-"""The load step: a run's valid staged pages into ``articles``, clustered into stories, in one transaction.
+"""The load step: a run's valid staged pages into ``articles`` in one transaction, then clustered into stories.
 
-Concurrency: the load's first statement takes the clustering lock (``stories.LOCK_KEY``, a transaction advisory
-lock), so everything clustering reads of ``articles`` is read under it, and two sources loading at once cannot
-both start a story for one event. Articles without a story (history) are the ``akhbar_stories`` DAG's work
-(``cluster_stories``), not the load's.
+Clustering is not in the load's transaction: once the load commits, ``stories.cluster_loaded`` clusters every
+article without a story signature in a transaction of its own, under the clustering lock (``stories.LOCK_KEY``),
+so two clusterings cannot both start a story for one event. A crash between the two leaves stored, searchable,
+unclustered articles, which the next load's clustering or the ``akhbar_stories`` DAG (``cluster_stories``) takes.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ class LoadResult:
     loaded: int
     inserted: int
     revisions: int
-    clustered: object  # akhbar.stories.ClusterCounts
     seconds: dict[str, float]  # time per phase, for bench/load.py and the logs
 
 
@@ -40,12 +39,9 @@ def analyze_staging(url: str, settings: Settings | None = None) -> None:
 
 
 def load_staged(cur, settings: Settings, run_id: int) -> LoadResult:
-    """The load inside the caller's transaction: cluster the run's valid staged pages into stories, compute
-    the search vectors of the changed ones, UPSERT them into ``articles`` and flush the search indexes.
-    Call analyze_staging first, outside the transaction. The clustering lock is its first statement."""
-    from akhbar import stories
-
-    cur.execute("SELECT pg_advisory_xact_lock(%s)", (stories.LOCK_KEY,))
+    """The load inside the caller's transaction: compute the search vectors of the run's changed valid staged
+    pages, UPSERT them into ``articles`` and flush the search indexes. Call analyze_staging first, outside the
+    transaction, and ``stories.cluster_loaded`` after it commits."""
     seconds: dict[str, float] = {}
     mark = time.perf_counter()
 
@@ -56,9 +52,8 @@ def load_staged(cur, settings: Settings, run_id: int) -> LoadResult:
         mark = now
 
     cur.execute(db.query("load_session"), {"memory": settings.load_memory})
-    clustered, touched = stories.cluster_staged(cur, settings, run_id)
-    phase("cluster")
-    if clustered.processed >= PARALLEL_LOAD_PAGES:
+    cur.execute(db.query("count_valid_staged"), {"run_id": run_id})
+    if cur.fetchone()[0] >= PARALLEL_LOAD_PAGES:
         cur.execute(db.query("load_parallel"))
     cur.execute(db.query("load_search_vectors"), {"run_id": run_id})
     phase("vectors")
@@ -67,13 +62,12 @@ def load_staged(cur, settings: Settings, run_id: int) -> LoadResult:
     phase("upsert")
     cur.execute(db.query("flush_search_indexes"))
     phase("index_flush")
-    stories.refresh(cur, touched)
-    phase("stories_refresh")
-    return LoadResult(loaded, inserted, revisions, clustered, seconds)
+    return LoadResult(loaded, inserted, revisions, seconds)
 
 
 def load(settings: Settings, run_id: int) -> dict:
-    """Cluster the run's valid pages into stories and UPSERT them into ``articles``, in one transaction.
+    """UPSERT the run's valid pages into ``articles`` in one transaction, then cluster them into stories in
+    another (``stories.cluster_loaded``).
 
     A re-crawled article whose normalized body changed keeps its newest version; the older one moves to
     ``article_revisions`` with its fetch time. A failure anywhere leaves nothing half-loaded, and a retry
@@ -84,15 +78,20 @@ def load(settings: Settings, run_id: int) -> dict:
 
 
 def _load(settings: Settings, run_id: int) -> dict:
+    from akhbar import stories
+
     url = db.database_url(settings)
     analyze_staging(url, settings)
     with db.step_transaction(settings, "load") as cur:
         result = load_staged(cur, settings, run_id)
         cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id})
         counts = {"articles_loaded": result.loaded, "articles_new": result.inserted,
-                  "revisions": result.revisions, "stories_new": result.clustered.new_stories,
-                  "stories_joined": result.clustered.joined}
+                  "revisions": result.revisions}
         set_status(cur, run_id, "loaded", counts)
+    started = time.perf_counter()
+    clustered = stories.cluster_loaded(settings, run_id)
+    result.seconds["cluster (after the load)"] = time.perf_counter() - started
+    counts.update(stories_new=clustered.new_stories, stories_joined=clustered.joined)
     log.info("load of run %s: %s articles in %s", run_id, result.loaded,
              ", ".join(f"{k} {v:.2f} s" for k, v in result.seconds.items()))
     return counts
@@ -102,7 +101,8 @@ def cluster_stories(settings: Settings) -> dict:
     """The akhbar_stories step: give a story to every stored article that has none (history re-parsed,
     articles loaded before stories existed) and refresh the aggregates of stories whose members changed.
 
-    Loads already cluster their own pages; this catches everything else, incrementally, in one transaction.
+    Each load clusters what has no story once it commits; this catches what a crash between the two left, and
+    history, incrementally, in one transaction.
     """
     from akhbar import stories
 
