@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -41,7 +41,6 @@ from akhbar.story_features import (
     Idf,
     Profile,
     Vector,
-    containment,
     features,
     shingle_hashes,  # noqa: F401  (shingle_hashes: the stored scheme)
 )
@@ -167,6 +166,53 @@ class Signer:
         return np.frombuffer(bytes(data), dtype="<u4").astype(np.uint32)
 
 
+class BandIndex:
+    """MinHash LSH candidates: the keys whose signature equals the query's in at least one band, with the bands
+    of datasketch's ``MinHashLSH(threshold, num_perm)`` (its b bands of r values, taken from it). The same
+    candidates as datasketch gives (tests/unit/test_shingles.py holds them equal), written here because
+    datasketch's per-call cost (a MinHash object, a byte swap and a storage call per band) was a tenth of
+    the clustering's time; a band here is a slice of the signature's bytes, a bucket a set in a dict."""
+
+    def __init__(self, threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM):
+        from datasketch import MinHashLSH
+
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.bands, self.rows = lsh.b, lsh.r
+        self._buckets: dict[bytes, set] = {}
+        self._keys: dict[object, list[bytes]] = {}
+
+    def _band_keys(self, signature: bytes) -> list[bytes]:
+        step = 4 * self.rows  # bytes per band (uint32 values)
+        return [bytes((i,)) + signature[i * step:(i + 1) * step] for i in range(self.bands)]
+
+    def insert(self, key, signature: bytes) -> None:
+        bands = self._keys[key] = self._band_keys(signature)
+        buckets = self._buckets
+        for band in bands:
+            bucket = buckets.get(band)
+            if bucket is None:
+                buckets[band] = {key}
+            else:
+                bucket.add(key)
+
+    def remove(self, key) -> None:
+        buckets = self._buckets
+        for band in self._keys.pop(key, ()):
+            bucket = buckets[band]
+            bucket.discard(key)
+            if not bucket:
+                del buckets[band]
+
+    def query(self, signature: bytes) -> set:
+        found: set = set()
+        buckets = self._buckets
+        for band in self._band_keys(signature):
+            bucket = buckets.get(band)
+            if bucket:
+                found |= bucket
+        return found
+
+
 @dataclass
 class _Entry:
     published: object
@@ -183,8 +229,6 @@ class Clusterer:
     articles of the time window. With ``cur=None`` it works in memory only (benchmarks, evaluation)."""
 
     def __init__(self, cur, settings: Settings, scorer: Scorer | None = None, idf: Idf | None = None):
-        from datasketch import MinHashLSH
-
         self.cur = cur
         self.settings = settings
         self.scorer = scorer or Scorer.load()
@@ -192,7 +236,7 @@ class Clusterer:
         self.reprint_window = timedelta(hours=settings.story_window_hours)
         self.event_window = timedelta(hours=self.scorer.event_window_hours)
         self.signer = Signer()
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self.lsh = BandIndex()
         self.known: dict[object, _Entry] = {}
         self.by_hash: dict[str, object] = {}
         self.by_term: dict[str, set] = defaultdict(set)
@@ -247,7 +291,7 @@ class Clusterer:
         if first is None or entry.published < first:
             self.story_first[entry.story] = entry.published
         self.by_hash.setdefault(content_hash, key)
-        self.lsh.insert(key, self.signer.minhash(signature), check_duplication=False)
+        self.lsh.insert(key, self.signer.to_bytes(signature))
         for t in entry.top:
             self.by_term[t].add(key)
         self.order.append((entry.published, key, content_hash))
@@ -342,13 +386,13 @@ class Clusterer:
             self._joined(e.story)
             self.counts.reprints += 1
             return e.story, e.reprint
-        shared = defaultdict(int)
+        shared: Counter = Counter()
+        by_term = self.by_term
         for t in vector.top:
-            postings = self.by_term.get(t)
+            postings = by_term.get(t)
             if postings and len(postings) <= MAX_POSTINGS:
-                for key in postings:
-                    shared[key] += 1
-        lsh_hits = set(self.lsh.query(self.signer.minhash(values)))
+                shared.update(postings)
+        lsh_hits = self.lsh.query(self.signer.to_bytes(values))
         by_words = [k for k, n in shared.items() if n >= MIN_SHARED_TOP]
         if len(by_words) > MAX_CANDIDATES:  # a crowded window (or a subject every outlet writes about)
             by_words = sorted(by_words, key=lambda k: (-shared[k], str(k)))[:MAX_CANDIDATES]
@@ -362,7 +406,7 @@ class Clusterer:
             hours = abs((e.published - c.published).total_seconds()) / 3600
             if hours * 3600 > self.window.total_seconds():
                 continue
-            cont = containment(profile.shingles, e.profile.shingles)
+            cont = profile.containment(e.profile)
             if (cont >= self.scorer.reprint_containment and hours * 3600 <= self.reprint_window.total_seconds()
                     and min(profile.shingles.size, e.profile.shingles.size) >= 10):
                 if cont > best_reprint[1] or (cont == best_reprint[1] and str(key) < str(best_reprint[0])):
