@@ -24,6 +24,7 @@ a story for one event), and their story, reprint group and features written with
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import time
@@ -342,12 +343,23 @@ class Clusterer:
     # -- assignment -----------------------------------------------------------------------------------------
     def assign(self, batch: list[Candidate]) -> list[Assignment]:
         """One Assignment per candidate; ``batch`` in publication order."""
+        return self.match(batch, self.prepare(batch))
+
+    def prepare(self, batch: list[Candidate]) -> list[Profile]:
+        """The batch's profiles, and what the database holds that matching it needs (the stored articles of
+        its window, the document frequencies of its words): the part of ``assign`` that reads the database."""
+        t0 = time.perf_counter()
+        profiles = [Profile.of(c.title_norm or "", c.body_norm, self.settings.story_shingle_words) for c in batch]
+        if self.cur is not None and batch:
+            self._load_window(batch[0].published - self.window, batch[-1].published + self.window, profiles)
+        self.counts.seconds += time.perf_counter() - t0
+        return profiles
+
+    def match(self, batch: list[Candidate], profiles: list[Profile]) -> list[Assignment]:
+        """The rest of ``assign``, in memory only (no database)."""
         if not batch:
             return []
         t0 = time.perf_counter()
-        profiles = [Profile.of(c.title_norm or "", c.body_norm, self.settings.story_shingle_words) for c in batch]
-        if self.cur is not None:
-            self._load_window(batch[0].published - self.window, batch[-1].published + self.window, profiles)
         out = []
         for c, profile in zip(batch, profiles):
             self._evict(c.published - self.window)
@@ -476,11 +488,26 @@ class Clusterer:
         self.docs_delta = 0
 
 
-def _copy_rows(assigned: list[Assignment], ids: dict) -> list[tuple]:
-    """COPY rows of story_updates: (id, story_id, reprint_id, minhash, shingles, terms, model, content_hash)."""
-    return [(a.key[1], ids.get(a.story, a.story), ids.get(a.reprint, a.reprint), "\\x" + a.signature.hex(),
-             "\\x" + a.shingles.hex(), json.dumps(a.terms, ensure_ascii=False), a.model, a.content_hash)
-            for a in assigned]
+def _copy_buffer(assigned: list[Assignment], ids: dict, chunk: int) -> tuple[io.StringIO, set]:
+    """The COPY text of story_updates rows (id, chunk, story_id, reprint_id, minhash, shingles, terms, model,
+    content_hash) for these assignments, and the stories they name."""
+    buf, touched = io.StringIO(), set()
+    for a in assigned:
+        story, reprint = ids.get(a.story, a.story), ids.get(a.reprint, a.reprint)
+        touched.add(story)
+        touched.add(reprint)
+        # hex digits and a folded word's letters need no COPY escape; the JSON and the hash get it all the same
+        buf.write(f"{a.key[1]}\t{chunk}\t{story}\t{reprint}\t\\\\x{a.signature.hex()}\t\\\\x{a.shingles.hex()}\t"
+                  f"{db.copy_text(json.dumps(a.terms, ensure_ascii=False))}\t{db.copy_text(a.model)}\t"
+                  f"{db.copy_text(a.content_hash)}\n")
+    buf.seek(0)
+    return buf, touched
+
+
+def _write_chunk(cur, buf: io.StringIO, chunk: int) -> None:
+    """One chunk's assignments into story_updates, then onto its articles (see update_article_stories.sql)."""
+    cur.copy_expert(db.query("copy_story_updates"), buf)
+    cur.execute(db.query("update_article_stories"), {"chunk": chunk})
 
 
 def refresh(cur, story_ids: set[int]) -> None:
@@ -493,27 +520,40 @@ def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
     its clustering; loaded before stories existed; or whose body changed), in publication order, inside the
     caller's transaction and under the clustering lock.
 
-    The articles are read once, in order, through a server-side cursor and clustered a chunk at a time; each
-    chunk's new stories get their rows and its assignments are COPYed into the temporary table
-    ``story_updates``; one UPDATE writes them all at the end. It skips a row whose body changed after it was
-    read (a load committed meanwhile): that article stays unclustered for the next run.
+    The articles are read once, in order, through a server-side cursor, and clustered a chunk at a time. A
+    chunk's assignments are written (COPY into the temporary table ``story_updates``, then an UPDATE of its
+    articles) by a writer thread while the next chunk is matched in memory: the database works while Python
+    does, on the machine's other core (psycopg2 lets go of the GIL while the server works, and the connection
+    serializes the two threads' statements). The UPDATE skips a row whose body changed after it was read (a
+    load committed meanwhile): that article stays unclustered for the next run.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     clusterer = Clusterer(cur, settings)  # takes the lock before anything is read
     cur.execute(db.query("create_story_updates"))
     touched: set = set()
-    with cur.connection.cursor(name="akhbar_unclustered") as rows_cur:
+    writing = None  # the writer's work on the previous chunk
+    with (cur.connection.cursor(name="akhbar_unclustered") as rows_cur,
+          cur.connection.cursor() as write_cur, ThreadPoolExecutor(max_workers=1) as writer):
         rows_cur.itersize = CHUNK
         rows_cur.execute(db.query("unclustered_in_order"))
+        chunk, written = 0, None
         while True:
             rows = rows_cur.fetchmany(CHUNK)
-            if not rows:
-                break
             batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[6], None, r[7], r[8]) for r in rows]
-            copy = _copy_rows(clusterer.assign(batch), clusterer.create_stories())
-            db.copy_rows(cur, "copy_story_updates", copy)
-            touched.update(r[1] for r in copy)
-            touched.update(r[2] for r in copy)
-    cur.execute(db.query("update_article_stories"))
+            profiles = clusterer.prepare(batch)  # reads the database: before the writer starts
+            if written is not None:
+                writing = writer.submit(_write_chunk, write_cur, written, chunk)
+            if not batch:
+                break
+            assigned = clusterer.match(batch, profiles)  # in memory, while the previous chunk is written
+            if writing is not None:
+                writing.result()
+            chunk += 1
+            written, stories_named = _copy_buffer(assigned, clusterer.create_stories(), chunk)
+            touched |= stories_named
+        if writing is not None:
+            writing.result()
     clusterer.save_term_df()
     refresh(cur, touched)
     return clusterer.counts
