@@ -530,6 +530,9 @@ def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
     from concurrent.futures import ThreadPoolExecutor
 
     clusterer = Clusterer(cur, settings)  # takes the lock before anything is read
+    # the load's session settings: memory for the sorts and for the GIN pending lists, which the UPDATEs
+    # (new row versions) append to and flush_search_indexes moves into the search indexes once, at the end
+    cur.execute(db.query("load_session"), {"memory": settings.load_memory})
     cur.execute(db.query("create_story_updates"))
     touched: set = set()
     writing = None  # the writer's work on the previous chunk
@@ -556,6 +559,8 @@ def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
             writing.result()
     clusterer.save_term_df()
     refresh(cur, touched)
+    if clusterer.counts.processed:
+        cur.execute(db.query("flush_search_indexes"))
     return clusterer.counts
 
 

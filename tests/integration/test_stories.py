@@ -181,7 +181,17 @@ def test_kill_9_between_the_load_and_its_clustering_leaves_searchable_articles_t
     (kill -9) while its clustering waits for the clustering lock, which the test holds: the load's articles
     are stored, settled and searchable, without a story; the next run clusters them."""
     import psycopg2
-    from test_faults import DEMO_FINAL, LOADABLE, _kill, _run, _sql, _start, _wait_for, _waiting_on_lock, pages
+    from test_faults import (
+        DEMO_FINAL,
+        LOADABLE,
+        _kill,
+        _run,
+        _sql,
+        _start,
+        _wait_for,
+        _waiting_on_lock,
+        pages,
+    )
 
     from akhbar import stories
     from akhbar.search import search
