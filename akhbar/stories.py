@@ -42,6 +42,7 @@ from akhbar.story_features import (
     Idf,
     Profile,
     Vector,
+    containment,
     features,
     shingle_hashes,  # noqa: F401  (shingle_hashes: the stored scheme)
 )
@@ -418,7 +419,7 @@ class Clusterer:
             hours = abs((e.published - c.published).total_seconds()) / 3600
             if hours * 3600 > self.window.total_seconds():
                 continue
-            cont = profile.containment(e.profile)
+            cont = containment(profile.shingles, e.profile.shingles)
             if (cont >= self.scorer.reprint_containment and hours * 3600 <= self.reprint_window.total_seconds()
                     and min(profile.shingles.size, e.profile.shingles.size) >= 10):
                 if cont > best_reprint[1] or (cont == best_reprint[1] and str(key) < str(best_reprint[0])):

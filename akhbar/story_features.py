@@ -140,20 +140,6 @@ class Profile:
     body: dict[str, int]  # stemmed body terms -> count
     title: dict[str, int]  # stemmed title terms -> count
     numbers: frozenset = field(default_factory=frozenset)
-    _shingle_set: frozenset | None = field(default=None, repr=False, compare=False)
-
-    def containment(self, other: Profile) -> float:
-        """containment() of the two profiles' shingles, by a set intersection (an article is compared with
-        about thirty others: its shingles become a set once, instead of two arrays sorted per pair)."""
-        a, b = self.shingle_set(), other.shingle_set()
-        if not a or not b:
-            return 0.0
-        return len(a & b) / min(len(a), len(b))
-
-    def shingle_set(self) -> frozenset:
-        if self._shingle_set is None:
-            self._shingle_set = frozenset(self.shingles.tolist())
-        return self._shingle_set
 
     @classmethod
     def of(cls, title_norm: str, body_norm: str, words_per_shingle: int = 3) -> Profile:
@@ -247,5 +233,5 @@ def features(pa: Profile, va: Vector, pb: Profile, vb: Vector, hours_apart: floa
     numbers = 0.0
     if pa.numbers and pb.numbers:
         numbers = len(pa.numbers & pb.numbers) / min(len(pa.numbers), len(pb.numbers))
-    return [pa.containment(pb), _dot(va.body, vb.body), _dot(va.title, vb.title),
+    return [containment(pa.shingles, pb.shingles), _dot(va.body, vb.body), _dot(va.title, vb.title),
             len(va.top & vb.top) / TOP_TERMS, numbers, abs(hours_apart)]
