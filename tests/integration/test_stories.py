@@ -146,8 +146,8 @@ def test_the_two_tier_migration_rolls_back_and_applies_again(staged_settings, qu
     assert query("SELECT to_regclass('v_stories') IS NOT NULL, to_regclass('v_story_outlets') IS NULL,"
                  " to_regclass('v_story_members') IS NULL") == [(True, True, True)]
     db.migrate(staged_settings.database_url)
-    # the article loaded before has lost its story: the akhbar_stories step (not the load, which clusters only
-    # its own pages) clusters that backlog, and the copy loaded next joins it
+    # the article loaded before has lost its story: the akhbar_stories step clusters that backlog (as the next
+    # load's clustering would), and the copy loaded next joins it
     from akhbar import pipeline
 
     assert pipeline.cluster_stories(staged_settings)["articles_clustered"] == 1
