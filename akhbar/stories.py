@@ -17,16 +17,18 @@
   rebuilt (``akhbar stories recluster`` rebuilds all of them after a model change). Each article's shingles
   and word counts are stored, so later batches compare against it without reading its text again.
 
-The load clusters its batch before the UPSERT, so story and features are written with the row. It runs in
-the load's transaction, under an advisory lock, so two loads cannot both start a story for one event.
+Clustering follows the load (``cluster_loaded``): the load commits its articles without a signature, then
+they are clustered in a transaction of their own, under an advisory lock (two clusterings cannot both start
+a story for one event), and their story, reprint group and features written with one UPDATE.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import time
-from collections import defaultdict, deque
+from collections import Counter, defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -166,6 +168,53 @@ class Signer:
         return np.frombuffer(bytes(data), dtype="<u4").astype(np.uint32)
 
 
+class BandIndex:
+    """MinHash LSH candidates: the keys whose signature equals the query's in at least one band, with the bands
+    of datasketch's ``MinHashLSH(threshold, num_perm)`` (its b bands of r values, taken from it). The same
+    candidates as datasketch gives (tests/unit/test_shingles.py holds them equal), written here because
+    datasketch's per-call cost (a MinHash object, a byte swap and a storage call per band) was a tenth of
+    the clustering's time; a band here is a slice of the signature's bytes, a bucket a set in a dict."""
+
+    def __init__(self, threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM):
+        from datasketch import MinHashLSH
+
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.bands, self.rows = lsh.b, lsh.r
+        self._buckets: dict[bytes, set] = {}
+        self._keys: dict[object, list[bytes]] = {}
+
+    def _band_keys(self, signature: bytes) -> list[bytes]:
+        step = 4 * self.rows  # bytes per band (uint32 values)
+        return [bytes((i,)) + signature[i * step:(i + 1) * step] for i in range(self.bands)]
+
+    def insert(self, key, signature: bytes) -> None:
+        bands = self._keys[key] = self._band_keys(signature)
+        buckets = self._buckets
+        for band in bands:
+            bucket = buckets.get(band)
+            if bucket is None:
+                buckets[band] = {key}
+            else:
+                bucket.add(key)
+
+    def remove(self, key) -> None:
+        buckets = self._buckets
+        for band in self._keys.pop(key, ()):
+            bucket = buckets[band]
+            bucket.discard(key)
+            if not bucket:
+                del buckets[band]
+
+    def query(self, signature: bytes) -> set:
+        found: set = set()
+        buckets = self._buckets
+        for band in self._band_keys(signature):
+            bucket = buckets.get(band)
+            if bucket:
+                found |= bucket
+        return found
+
+
 @dataclass
 class _Entry:
     published: object
@@ -182,8 +231,6 @@ class Clusterer:
     articles of the time window. With ``cur=None`` it works in memory only (benchmarks, evaluation)."""
 
     def __init__(self, cur, settings: Settings, scorer: Scorer | None = None, idf: Idf | None = None):
-        from datasketch import MinHashLSH
-
         self.cur = cur
         self.settings = settings
         self.scorer = scorer or Scorer.load()
@@ -191,7 +238,7 @@ class Clusterer:
         self.reprint_window = timedelta(hours=settings.story_window_hours)
         self.event_window = timedelta(hours=self.scorer.event_window_hours)
         self.signer = Signer()
-        self.lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+        self.lsh = BandIndex()
         self.known: dict[object, _Entry] = {}
         self.by_hash: dict[str, object] = {}
         self.by_term: dict[str, set] = defaultdict(set)
@@ -201,6 +248,8 @@ class Clusterer:
         self.counts = ClusterCounts()
         self.pairs_scored = 0
         self.new_stories: list[tuple] = []  # placeholders, in creation order
+        self.story_ids: dict[tuple, int] = {}  # placeholder -> the row create_stories made for it
+        self._created = 0  # how many of new_stories have a row
         self.idf = idf if idf is not None else Idf()
         self.df_delta: dict[str, int] = defaultdict(int)
         self.docs_delta = 0
@@ -244,7 +293,7 @@ class Clusterer:
         if first is None or entry.published < first:
             self.story_first[entry.story] = entry.published
         self.by_hash.setdefault(content_hash, key)
-        self.lsh.insert(key, self.signer.minhash(signature), check_duplication=False)
+        self.lsh.insert(key, self.signer.to_bytes(signature))
         for t in entry.top:
             self.by_term[t].add(key)
         self.order.append((entry.published, key, content_hash))
@@ -295,12 +344,23 @@ class Clusterer:
     # -- assignment -----------------------------------------------------------------------------------------
     def assign(self, batch: list[Candidate]) -> list[Assignment]:
         """One Assignment per candidate; ``batch`` in publication order."""
+        return self.match(batch, self.prepare(batch))
+
+    def prepare(self, batch: list[Candidate]) -> list[Profile]:
+        """The batch's profiles, and what the database holds that matching it needs (the stored articles of
+        its window, the document frequencies of its words): the part of ``assign`` that reads the database."""
+        t0 = time.perf_counter()
+        profiles = [Profile.of(c.title_norm or "", c.body_norm, self.settings.story_shingle_words) for c in batch]
+        if self.cur is not None and batch:
+            self._load_window(batch[0].published - self.window, batch[-1].published + self.window, profiles)
+        self.counts.seconds += time.perf_counter() - t0
+        return profiles
+
+    def match(self, batch: list[Candidate], profiles: list[Profile]) -> list[Assignment]:
+        """The rest of ``assign``, in memory only (no database)."""
         if not batch:
             return []
         t0 = time.perf_counter()
-        profiles = [Profile.of(c.title_norm or "", c.body_norm, self.settings.story_shingle_words) for c in batch]
-        if self.cur is not None:
-            self._load_window(batch[0].published - self.window, batch[-1].published + self.window, profiles)
         out = []
         for c, profile in zip(batch, profiles):
             self._evict(c.published - self.window)
@@ -339,13 +399,13 @@ class Clusterer:
             self._joined(e.story)
             self.counts.reprints += 1
             return e.story, e.reprint
-        shared = defaultdict(int)
+        shared: Counter = Counter()
+        by_term = self.by_term
         for t in vector.top:
-            postings = self.by_term.get(t)
+            postings = by_term.get(t)
             if postings and len(postings) <= MAX_POSTINGS:
-                for key in postings:
-                    shared[key] += 1
-        lsh_hits = set(self.lsh.query(self.signer.minhash(values)))
+                shared.update(postings)
+        lsh_hits = self.lsh.query(self.signer.to_bytes(values))
         by_words = [k for k, n in shared.items() if n >= MIN_SHARED_TOP]
         if len(by_words) > MAX_CANDIDATES:  # a crowded window (or a subject every outlet writes about)
             by_words = sorted(by_words, key=lambda k: (-shared[k], str(k)))[:MAX_CANDIDATES]
@@ -410,12 +470,15 @@ class Clusterer:
             self.counts.joined += 1
 
     def create_stories(self) -> dict[tuple, int]:
-        """Insert a row per new story (both kinds); returns placeholder -> story id."""
-        if not self.new_stories:
-            return {}
-        created = db.execute_values(self.cur, "insert_stories", [(kind,) for kind, _ in self.new_stories],
-                                    page_size=1000, fetch=True)
-        return dict(zip(self.new_stories, sorted(sid for sid, _ in created)))
+        """Insert a row per story (both kinds) created since the last call; returns placeholder -> story id
+        for every story this clusterer created."""
+        fresh = self.new_stories[self._created:]
+        if fresh:
+            created = db.execute_values(self.cur, "insert_stories", [(kind,) for kind, _ in fresh],
+                                        page_size=1000, fetch=True)
+            self.story_ids.update(zip(fresh, sorted(sid for sid, _ in created)))
+            self._created = len(self.new_stories)
+        return self.story_ids
 
     def save_term_df(self) -> None:
         """Add this clusterer's documents to the stored document frequencies (story_term_df)."""
@@ -427,28 +490,26 @@ class Clusterer:
         self.docs_delta = 0
 
 
-def _rows(assigned: list[Assignment], ids: dict, key=lambda k: k):
-    return [(key(a.key), ids.get(a.story, a.story), ids.get(a.reprint, a.reprint), a.signature, a.shingles,
-             json.dumps(a.terms, ensure_ascii=False), a.model) for a in assigned]
+def _copy_buffer(assigned: list[Assignment], ids: dict, chunk: int) -> tuple[io.StringIO, set]:
+    """The COPY text of story_updates rows (id, chunk, story_id, reprint_id, minhash, shingles, terms, model,
+    content_hash) for these assignments, and the stories they name."""
+    buf, touched = io.StringIO(), set()
+    for a in assigned:
+        story, reprint = ids.get(a.story, a.story), ids.get(a.reprint, a.reprint)
+        touched.add(story)
+        touched.add(reprint)
+        # hex digits and a folded word's letters need no COPY escape; the JSON and the hash get it all the same
+        buf.write(f"{a.key[1]}\t{chunk}\t{story}\t{reprint}\t\\\\x{a.signature.hex()}\t\\\\x{a.shingles.hex()}\t"
+                  f"{db.copy_text(json.dumps(a.terms, ensure_ascii=False))}\t{db.copy_text(a.model)}\t"
+                  f"{db.copy_text(a.content_hash)}\n")
+    buf.seek(0)
+    return buf, touched
 
 
-def cluster_staged(cur, settings: Settings, run_id: int,
-                   pages: tuple[int, int] = (0, 2**63 - 1)) -> tuple[ClusterCounts, set[int]]:
-    """Assign a story to every page the load batch of ``run_id`` will write (raw page ids in ``pages``,
-    (after, upto]); the assignments go to the temporary table ``story_assignments`` that load_articles reads.
-    Returns the counts and the stories touched."""
-    cur.execute(db.query("create_story_assignments"))
-    cur.execute(db.query("staged_for_clustering"), {"run_id": run_id, "after": pages[0], "upto": pages[1]})
-    batch = [Candidate(*row) for row in cur.fetchall()]
-    clusterer = Clusterer(cur, settings)
-    assigned = clusterer.assign(batch)
-    ids = clusterer.create_stories()
-    rows = _rows(assigned, ids)
-    db.execute_values(cur, "insert_story_assignments", rows,
-                      template="(%s, %s, %s, %s::bytea, %s::bytea, %s::jsonb, %s)", page_size=1000)
-    cur.execute(db.query("analyze_story_assignments"))
-    clusterer.save_term_df()
-    return clusterer.counts, {r[1] for r in rows} | {r[2] for r in rows}
+def _write_chunk(cur, buf: io.StringIO, chunk: int) -> None:
+    """One chunk's assignments into story_updates, then onto its articles (see update_article_stories.sql)."""
+    cur.copy_expert(db.query("copy_story_updates"), buf)
+    cur.execute(db.query("update_article_stories"), {"chunk": chunk})
 
 
 def refresh(cur, story_ids: set[int]) -> None:
@@ -457,32 +518,71 @@ def refresh(cur, story_ids: set[int]) -> None:
 
 
 def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
-    """Cluster stored articles that have no signature (loaded before stories existed, or after a reset).
+    """Cluster every stored article that has no signature (just loaded; left by a crash between a load and
+    its clustering; loaded before stories existed; or whose body changed), in publication order, inside the
+    caller's transaction and under the clustering lock.
 
-    This one writes with UPDATE, which also re-indexes each row: use it for backlogs, not in the load path.
+    The articles are read once, in order, through a server-side cursor, and clustered a chunk at a time. A
+    chunk's assignments are written (COPY into the temporary table ``story_updates``, then an UPDATE of its
+    articles) by a writer thread while the next chunk is matched in memory: the database works while Python
+    does, on the machine's other core (psycopg2 lets go of the GIL while the server works, and the connection
+    serializes the two threads' statements). The UPDATE skips a row whose body changed after it was read (a
+    load committed meanwhile): that article stays unclustered for the next run.
     """
-    clusterer = Clusterer(cur, settings)
-    after = (None, 0)  # keyset on (published, id): rows come in time order
-    assignments = []
-    while True:
-        cur.execute(db.query("unclustered_articles"),
-                    {"after_published": after[0], "after_id": after[1], "limit": CHUNK})
-        rows = cur.fetchall()
-        if not rows:
-            break
-        after = (rows[-1][1], rows[-1][0])
-        batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[6], None, r[7], r[8]) for r in rows]
-        assignments += clusterer.assign(batch)
-        if len(rows) < CHUNK:
-            break
-    ids = clusterer.create_stories()
-    rows = _rows(assignments, ids, key=lambda k: k[1])
-    if rows:
-        db.execute_values(cur, "set_article_stories", rows,
-                          template="(%s, %s, %s, %s::bytea, %s::bytea, %s::jsonb, %s)", page_size=1000)
+    from concurrent.futures import ThreadPoolExecutor
+
+    clusterer = Clusterer(cur, settings)  # takes the lock before anything is read
+    # the load's session settings: memory for the sorts and for the GIN pending lists, which the UPDATEs
+    # (new row versions) append to and flush_search_indexes moves into the search indexes once, at the end
+    cur.execute(db.query("load_session"), {"memory": settings.load_memory})
+    cur.execute(db.query("create_story_updates"))
+    touched: set = set()
+    writing = None  # the writer's work on the previous chunk
+    with (cur.connection.cursor(name="akhbar_unclustered") as rows_cur,
+          cur.connection.cursor() as write_cur, ThreadPoolExecutor(max_workers=1) as writer):
+        rows_cur.itersize = CHUNK
+        rows_cur.execute(db.query("unclustered_in_order"))
+        chunk, written = 0, None
+        while True:
+            rows = rows_cur.fetchmany(CHUNK)
+            batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[6], None, r[7], r[8]) for r in rows]
+            profiles = clusterer.prepare(batch)  # reads the database: before the writer starts
+            if written is not None:
+                writing = writer.submit(_write_chunk, write_cur, written, chunk)
+            if not batch:
+                break
+            assigned = clusterer.match(batch, profiles)  # in memory, while the previous chunk is written
+            if writing is not None:
+                writing.result()
+            chunk += 1
+            written, stories_named = _copy_buffer(assigned, clusterer.create_stories(), chunk)
+            touched |= stories_named
+        if writing is not None:
+            writing.result()
     clusterer.save_term_df()
-    refresh(cur, {r[1] for r in rows} | {r[2] for r in rows})
+    refresh(cur, touched)
+    if clusterer.counts.processed:
+        cur.execute(db.query("flush_search_indexes"))
     return clusterer.counts
+
+
+def cluster_loaded(settings: Settings, run_id: int | None = None) -> ClusterCounts:
+    """The clustering that follows a load, in a transaction of its own after the load committed: every
+    article without a signature (the run's, and any that a crash between an earlier load and its clustering
+    left), then the stories whose members a re-load changed. The run's stats get the story counts.
+
+    A crash here loses nothing: the articles are stored and searchable, and stay unclustered until the next
+    load or the akhbar_stories DAG (``pipeline.cluster_stories``) clusters them.
+    """
+    with db.step_transaction(settings, "cluster") as cur:
+        counts = cluster_unclustered(cur, settings)
+        cur.execute(db.query("stale_story_ids"))
+        refresh(cur, {story_id for (story_id,) in cur.fetchall()})
+        if run_id is not None:
+            cur.execute(db.query("add_crawl_run_stats"), {"run_id": run_id, "stats": json.dumps(
+                {"articles_clustered": counts.processed, "stories_new": counts.new_stories,
+                 "stories_joined": counts.joined})})
+    return counts
 
 
 def recluster_all(cur, settings: Settings) -> ClusterCounts:

@@ -15,6 +15,12 @@ of profiles, with the document frequencies of the corpus, becomes the feature ve
 
 A profile keeps only what the features need (its shingle hashes and word counts), so a profile stored with
 the article can be scored later without reading the text again.
+
+Speed (clustering 100,000 articles is bounded, bench/stories_speed.py): what depends on a word alone (its
+CRC-32, its stem or that it is dropped) and on a term alone (whether it is a number) is computed once per
+process and kept in a table (``_WordTable``: Arabic news use a vocabulary far smaller than their tokens); the
+features keep their definitions and their order of operations, so their values do not change
+(tests/unit/test_story_features.py holds them to a plain implementation).
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import neg
 
 import numpy as np
 
@@ -41,6 +48,24 @@ STOPWORDS = frozenset(["في", "من", "الي", "علي", "عن", "ان", "او
 _PREFIXES = ("وبال", "وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES = ("يين", "ات", "ون", "ين", "ان", "يه", "ها", "هم", "ي", "ه")
 _stem_cache: dict[str, str] = {}
+_TABLE_LIMIT = 2_000_000  # entries a per-word table keeps at most (an unusual corpus must not exhaust memory)
+
+
+class _WordTable(dict):
+    """``table[key]`` is ``compute(key)``, computed once and kept (up to _TABLE_LIMIT keys). A dict subclass so
+    that a hit is a plain dict lookup from C (``map(table.__getitem__, words)``)."""
+
+    __slots__ = ("compute",)
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self.compute(key)
+        if len(self) < _TABLE_LIMIT:
+            self[key] = value
+        return value
 
 
 def stem(word: str) -> str:
@@ -64,16 +89,33 @@ def stem(word: str) -> str:
     return w
 
 
+def _term_of(word: str) -> str | None:
+    """The stemmed term a word counts as, or None for a stopword or a one-letter word."""
+    if word in STOPWORDS or len(word) < 2:
+        return None
+    return _stem_cache.get(word) or stem(word.lower())
+
+
+_TERM_OF = _WordTable(_term_of)
+_CRC = _WordTable(lambda word: zlib.crc32(word.encode()))
+_IS_NUMBER = _WordTable(lambda term: _NUMBER.match(term) is not None)
+
+
 def terms(text_norm: str, words: list[str] | None = None) -> dict[str, int]:
     """Stemmed content words of a folded text (or of its ``words``, already split), counted."""
     out: dict[str, int] = {}
-    cache = _stem_cache
+    get = out.get
+    term_of = _TERM_OF
     for w, n in Counter(_WORD.findall(text_norm) if words is None else words).items():  # each distinct word once
-        if w in STOPWORDS or len(w) < 2:
-            continue
-        s = cache.get(w) or stem(w.lower())
-        out[s] = out.get(s, 0) + n
+        s = term_of[w]
+        if s is not None:
+            out[s] = get(s, 0) + n
     return out
+
+
+def _numbers(body: dict[str, int]) -> frozenset:
+    is_number = _IS_NUMBER
+    return frozenset([t for t in body if is_number[t]])
 
 
 def shingle_hashes(text_norm: str, words_per_shingle: int = 3, words: list[str] | None = None) -> np.ndarray:
@@ -84,7 +126,7 @@ def shingle_hashes(text_norm: str, words_per_shingle: int = 3, words: list[str] 
         words = _WORD.findall(text_norm or "")
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    word_hashes = np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words))
+    word_hashes = np.fromiter(map(_CRC.__getitem__, words), dtype=np.uint64, count=len(words))
     k = min(words_per_shingle, len(words))
     combined = word_hashes[: len(words) - k + 1].copy()
     for i in range(1, k):  # an order-sensitive combination of k consecutive word hashes
@@ -104,7 +146,7 @@ class Profile:
         words = _WORD.findall(body_norm or "")
         body = terms(body_norm, words)
         return cls(shingle_hashes(body_norm, words_per_shingle, words).astype(np.uint32), body,
-                   terms(title_norm), frozenset(t for t in body if _NUMBER.match(t)))
+                   terms(title_norm), _numbers(body))
 
     def to_json(self) -> dict:
         return {"b": self.body, "t": self.title}
@@ -113,7 +155,7 @@ class Profile:
     def from_stored(cls, shingles: bytes, data: dict) -> Profile:
         body = data.get("b") or {}
         return cls(np.frombuffer(bytes(shingles), dtype="<u4").astype(np.uint32), body, data.get("t") or {},
-                   frozenset(t for t in body if _NUMBER.match(t)))
+                   _numbers(body))
 
 
 class Idf:
@@ -123,7 +165,7 @@ class Idf:
     def __init__(self, docs: int = 0, df: dict[str, int] | None = None):
         self.docs = docs
         self.df: dict[str, int] = df if df is not None else {}
-        self._weights: dict[str, float] = {}
+        self._weights = _WordTable(self.weight)
         self._weights_at = -1  # the document count the cached weights were computed at
 
     def add(self, profile: Profile) -> None:
@@ -140,13 +182,7 @@ class Idf:
         if self._weights_at != self.docs:
             self._weights.clear()
             self._weights_at = self.docs
-        cache, out = self._weights, []
-        for t in words:
-            w = cache.get(t)
-            if w is None:
-                w = cache[t] = math.log((1 + self.docs) / (1 + self.df.get(t, 0))) + 1.0
-            out.append(w)
-        return out
+        return list(map(self._weights.__getitem__, words))
 
 
 class Vector:
@@ -157,7 +193,11 @@ class Vector:
     def __init__(self, profile: Profile, idf: Idf):
         self.body = _weighted(profile.body, idf)
         self.title = _weighted(profile.title, idf)
-        self.top = frozenset(t for _, t in heapq.nsmallest(TOP_TERMS, ((-x, t) for t, x in self.body.items())))
+        body = self.body
+        if len(body) <= TOP_TERMS:
+            self.top = frozenset(body)
+        else:  # the TOP_TERMS heaviest, ties to the alphabetically first term
+            self.top = frozenset([t for _, t in heapq.nsmallest(TOP_TERMS, zip(map(neg, body.values()), body))])
 
 
 _DAMPED = [0.0] + [1 + math.log(c) for c in range(1, 64)]
@@ -178,7 +218,7 @@ def _unit(v: dict[str, float]) -> dict[str, float]:
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(x * b[t] for t, x in a.items() if t in b)
+    return sum([x * b[t] for t, x in a.items() if t in b])  # summed in a's order, as always
 
 
 def containment(a: np.ndarray, b: np.ndarray) -> float:

@@ -1,14 +1,14 @@
-"""The load step: a run's valid staged pages into ``articles``, clustered into stories.
+"""The load step: a run's valid staged pages into ``articles``, then clustered into stories.
 
 The pages go in batches of ``Settings.load_batch_size`` (raw page id ranges), one transaction each, so a call
 works in bounded memory whatever the run's size, and can be made again at any time: while the run's crawl and
 parse are still producing pages, it loads what the gate has passed so far. A batch that fails leaves its pages
 staged and valid for the next call; the batches before it stay loaded.
 
-Concurrency: the load's first statement takes the clustering lock (``stories.LOCK_KEY``, a transaction advisory
-lock), so everything clustering reads of ``articles`` is read under it, and two sources loading at once cannot
-both start a story for one event. Articles without a story (history) are the ``akhbar_stories`` DAG's work
-(``cluster_stories``), not the load's.
+Clustering is not in the load's transactions: once the batches commit, ``stories.cluster_loaded`` clusters every
+article without a story signature in a transaction of its own, under the clustering lock (``stories.LOCK_KEY``),
+so two clusterings cannot both start a story for one event. A crash between the two leaves stored, searchable,
+unclustered articles, which the next load's clustering or the ``akhbar_stories`` DAG (``cluster_stories``) takes.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ class LoadResult:
     loaded: int
     inserted: int
     revisions: int
-    clustered: object  # akhbar.stories.ClusterCounts
     seconds: dict[str, float]  # time per phase, for bench/load.py and the logs
 
 
@@ -47,13 +46,10 @@ def analyze_staging(url: str, settings: Settings | None = None) -> None:
 
 
 def load_staged(cur, settings: Settings, run_id: int, pages: tuple[int, int] = ALL_PAGES) -> LoadResult:
-    """The load of one batch inside the caller's transaction: cluster the run's valid staged pages with raw
-    page ids in ``pages`` (after, upto] into stories, compute the search vectors of the changed ones, UPSERT
-    them into ``articles`` and flush the search indexes. Call analyze_staging first, outside the transaction.
-    The clustering lock is its first statement."""
-    from akhbar import stories
-
-    cur.execute("SELECT pg_advisory_xact_lock(%s)", (stories.LOCK_KEY,))
+    """The load of one batch inside the caller's transaction: compute the search vectors of the run's changed
+    valid staged pages with raw page ids in ``pages`` (after, upto], UPSERT them into ``articles`` and flush the
+    search indexes. Call analyze_staging first, outside the transaction, and ``stories.cluster_loaded`` after
+    the batches commit."""
     seconds: dict[str, float] = {}
     mark = time.perf_counter()
 
@@ -65,9 +61,8 @@ def load_staged(cur, settings: Settings, run_id: int, pages: tuple[int, int] = A
 
     batch = {"run_id": run_id, "after": pages[0], "upto": pages[1]}
     cur.execute(db.query("load_session"), {"memory": settings.load_memory})
-    clustered, touched = stories.cluster_staged(cur, settings, run_id, pages)
-    phase("cluster")
-    if clustered.processed >= PARALLEL_LOAD_PAGES:
+    cur.execute(db.query("count_valid_staged"), batch)
+    if cur.fetchone()[0] >= PARALLEL_LOAD_PAGES:
         cur.execute(db.query("load_parallel"))
     cur.execute(db.query("load_search_vectors"), batch)
     phase("vectors")
@@ -76,9 +71,7 @@ def load_staged(cur, settings: Settings, run_id: int, pages: tuple[int, int] = A
     phase("upsert")
     cur.execute(db.query("flush_search_indexes"))
     phase("index_flush")
-    stories.refresh(cur, touched)
-    phase("stories_refresh")
-    return LoadResult(loaded, inserted, revisions, clustered, seconds)
+    return LoadResult(loaded, inserted, revisions, seconds)
 
 
 def next_batch(cur, settings: Settings, run_id: int, after: int) -> tuple[int, int] | None:
@@ -91,7 +84,8 @@ def next_batch(cur, settings: Settings, run_id: int, after: int) -> tuple[int, i
 
 
 def load(settings: Settings, run_id: int) -> dict:
-    """Cluster the run's valid pages into stories and UPSERT them into ``articles``, a batch per transaction.
+    """UPSERT the run's valid pages into ``articles``, a batch per transaction, then cluster them into stories
+    in a transaction of their own (``stories.cluster_loaded``).
 
     A re-crawled article whose normalized body changed keeps its newest version; the older one moves to
     ``article_revisions`` with its fetch time. A failure anywhere leaves no batch half-loaded, and a retry
@@ -103,8 +97,14 @@ def load(settings: Settings, run_id: int) -> dict:
 
 
 def _load(settings: Settings, run_id: int) -> dict:
+    from akhbar import stories
+
     analyze_staging(db.database_url(settings), settings)
     counts, seconds = load_batches(settings, run_id)
+    started = time.perf_counter()
+    clustered = stories.cluster_loaded(settings, run_id)
+    seconds["cluster (after the load)"] = time.perf_counter() - started
+    counts.update(stories_new=clustered.new_stories, stories_joined=clustered.joined)
     log.info("load of run %s: %s articles in %s", run_id, counts["articles_loaded"],
              ", ".join(f"{k} {v:.2f} s" for k, v in seconds.items()))
     return counts
@@ -115,7 +115,7 @@ def load_batches(settings: Settings, run_id: int) -> tuple[dict, dict[str, float
     status becomes ``loaded``. Call analyze_staging first. Returns the counts and the seconds per phase (summed
     over the batches; ``finish`` is the staging rows' removal and the pages' new state, ``commit`` the
     commits)."""
-    counts = {"articles_loaded": 0, "articles_new": 0, "revisions": 0, "stories_new": 0, "stories_joined": 0}
+    counts = {"articles_loaded": 0, "articles_new": 0, "revisions": 0}
     seconds: dict[str, float] = {}
     after = 0
     while True:
@@ -132,8 +132,7 @@ def load_batches(settings: Settings, run_id: int) -> tuple[dict, dict[str, float
         result.seconds["commit"] = time.perf_counter() - started
         after = pages[1]
         for key, value in (("articles_loaded", result.loaded), ("articles_new", result.inserted),
-                           ("revisions", result.revisions), ("stories_new", result.clustered.new_stories),
-                           ("stories_joined", result.clustered.joined)):
+                           ("revisions", result.revisions)):
             counts[key] += value
         for key, value in result.seconds.items():
             seconds[key] = seconds.get(key, 0.0) + value

@@ -3,9 +3,10 @@
 -- A page fetched earlier than the stored article never overwrites it. When the normalized body changed, the
 -- version that loses (the stored one, or a late-arriving older fetch) is kept in article_revisions with its
 -- fetch time. The search vector of a text that changed comes from the temporary table load_vectors
--- (load_search_vectors.sql); the vector is not a generated column, which would cost it on every write. Story,
--- reprint group, MinHash signature, shingles and word counts come from the temporary table story_assignments
--- that akhbar.stories.cluster_staged filled. Both are filled just before, in the same transaction. The article
+-- (load_search_vectors.sql); the vector is not a generated column, which would cost it on every write; it is
+-- filled just before, in the same transaction. Stories are not assigned here: a new article, or one whose body
+-- changed, is written without a signature (minhash NULL), and akhbar.stories.cluster_loaded clusters it after
+-- this transaction commits. The article
 -- fields are the staged row's own columns (the parse step staged them article-shaped, with the content hash),
 -- read straight into the INSERT, so no copy of the bodies is materialized.
 -- Returns (articles written, of which new, revisions kept).
@@ -45,8 +46,7 @@ WITH latest AS MATERIALIZED (
     INSERT INTO articles (url_key, url, canonical_url, source_key, raw_page_id, title, body, authors, section,
                           tags, language, images, published_at, published_raw, modified_at, modified_raw,
                           extractor, extractor_version, fetched_at, title_norm, body_norm, agency, dateline,
-                          content_hash, search_vector, story_id, minhash, reprint_id, story_shingles,
-                          story_terms, story_model)
+                          content_hash, search_vector)
     SELECT s.url_key, e.url, e.canonical_url, e.source_key, s.raw_page_id, e.title, e.body, e.authors, e.section,
            e.tags, e.language, e.images, e.published_at, e.published_raw, e.modified_at, e.modified_raw,
            e.extractor, e.extractor_version, s.fetched_at, e.title_norm, e.body_norm, e.agency, e.dateline,
@@ -55,12 +55,10 @@ WITH latest AS MATERIALIZED (
            -- row have gone since, compute it here.
            coalesce(v.search_vector,
                     CASE WHEN s.old_id IS NULL
-                         THEN akhbar_document_vector(e.title_norm, e.body_norm, akhbar_stop_lexemes()) END),
-           sa.story_id, sa.minhash, sa.reprint_id, sa.shingles, sa.terms, sa.model
+                         THEN akhbar_document_vector(e.title_norm, e.body_norm, akhbar_stop_lexemes()) END)
     FROM latest s
     JOIN load_vectors v ON v.raw_page_id = s.raw_page_id
     JOIN extracted_pages e ON e.raw_page_id = s.raw_page_id
-    LEFT JOIN story_assignments sa ON sa.url_key = s.url_key
     ON CONFLICT (url_key) DO UPDATE
     SET url = EXCLUDED.url, canonical_url = EXCLUDED.canonical_url, source_key = EXCLUDED.source_key,
         raw_page_id = EXCLUDED.raw_page_id,
@@ -72,15 +70,9 @@ WITH latest AS MATERIALIZED (
         fetched_at = EXCLUDED.fetched_at, title_norm = EXCLUDED.title_norm, body_norm = EXCLUDED.body_norm,
         agency = EXCLUDED.agency, dateline = EXCLUDED.dateline, content_hash = EXCLUDED.content_hash,
         search_vector = coalesce(EXCLUDED.search_vector, articles.search_vector),
-        story_id = coalesce(EXCLUDED.story_id, articles.story_id),
-        minhash = CASE WHEN EXCLUDED.story_id IS NOT NULL THEN EXCLUDED.minhash
-                       WHEN articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash THEN NULL
+        -- the story stays; a changed body loses its signature, so the clustering after the load takes it again
+        minhash = CASE WHEN articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash THEN NULL
                        ELSE articles.minhash END,
-        reprint_id = coalesce(EXCLUDED.reprint_id, articles.reprint_id),
-        story_shingles = CASE WHEN EXCLUDED.story_id IS NOT NULL THEN EXCLUDED.story_shingles
-                              ELSE articles.story_shingles END,
-        story_terms = CASE WHEN EXCLUDED.story_id IS NOT NULL THEN EXCLUDED.story_terms ELSE articles.story_terms END,
-        story_model = coalesce(EXCLUDED.story_model, articles.story_model),
         updated_at = now()
     WHERE articles.fetched_at <= EXCLUDED.fetched_at
     RETURNING (xmax = 0) AS inserted

@@ -13,8 +13,14 @@ WITH members AS (
            coalesce(a.published_at, a.fetched_at)
     FROM articles a WHERE a.reprint_id = ANY(%(story_ids)s) AND a.reprint_id IS DISTINCT FROM a.story_id
 ), sized AS (
-    SELECT m.*, count(*) OVER (PARTITION BY m.sid, m.reprint_id) AS group_size FROM members m
+    -- per member: its reprint group's size in the story, and the first publication of the story and of its outlet
+    SELECT m.*, count(*) OVER (PARTITION BY m.sid, m.reprint_id) AS group_size,
+           min(m.published) OVER (PARTITION BY m.sid) AS story_first,
+           min(m.published) OVER (PARTITION BY m.sid, m.source_key) AS source_first
+    FROM members m
 ), agg AS (
+    -- one grouping and no join: the planner, whose statistics may predate the clustering that just set these
+    -- story ids, would otherwise pick a nested loop of story against story (quadratic in a large batch)
     SELECT sid,
            (array_agg(id ORDER BY published, id))[1] AS canonical_article_id,
            (array_agg(title ORDER BY group_size DESC, published, id))[1] AS title,
@@ -25,23 +31,20 @@ WITH members AS (
            count(*) AS member_count,
            count(DISTINCT source_key) AS source_count,
            count(DISTINCT reprint_id) AS reprint_count,
-           array_agg(DISTINCT source_key ORDER BY source_key) AS sources
+           array_agg(DISTINCT source_key ORDER BY source_key) AS sources,
+           -- each outlet's lag (minutes), once per outlet: its members all carry the same value
+           jsonb_object_agg(source_key, round((extract(epoch FROM source_first - story_first) / 60)::numeric, 1))
+               AS source_lags
     FROM sized GROUP BY sid
-), lags AS (
-    SELECT sid, jsonb_object_agg(source_key, minutes) AS source_lags
-    FROM (SELECT m.sid, m.source_key,
-                 round((extract(epoch FROM min(m.published) - agg.first_published_at) / 60)::numeric, 1) AS minutes
-          FROM members m JOIN agg USING (sid) GROUP BY m.sid, m.source_key, agg.first_published_at) per_source
-    GROUP BY sid
 ), updated AS (
     UPDATE stories s
     SET canonical_article_id = agg.canonical_article_id, title = agg.title, agency = agg.agency,
         first_published_at = agg.first_published_at, last_published_at = agg.last_published_at,
         member_count = agg.member_count, source_count = agg.source_count, sources = agg.sources,
-        first_source = agg.first_source, source_lags = lags.source_lags,
+        first_source = agg.first_source, source_lags = agg.source_lags,
         reprint_count = CASE WHEN s.kind = 'event' THEN agg.reprint_count ELSE 0 END,
         updated_at = now()
-    FROM agg JOIN lags USING (sid) WHERE s.id = agg.sid
+    FROM agg WHERE s.id = agg.sid
     RETURNING s.id
 )
 DELETE FROM stories s

@@ -117,7 +117,7 @@ LOCAL = {"youm7": "افتتح محافظ الإقليم حديقة عامة جد
 
 def test_two_sources_load_and_a_re_parse_runs_at_once(settings, tmp_path, query):
     """Two sources' loads and a maintenance re-parse of a third, all at once: the two reprints of one wire
-    story end in ONE story (the clustering lock is the loads' first statement), every count adds up, and no
+    story end in ONE story (the clustering after each load takes the clustering lock), every count adds up, and no
     page is left in flight."""
     settings = settings.with_(sources_file=_registry_with_demo(tmp_path, "youm7", "masrawy"))
     pipeline.run_source(settings, "demo")  # 7 articles, to be re-parsed
@@ -130,7 +130,7 @@ def test_two_sources_load_and_a_re_parse_runs_at_once(settings, tmp_path, query)
         arts.append(article(source, "own", title="خبر محلي", body=LOCAL[source] * 4))
         runs[source] = stage(settings, source, arts)
         pipeline.validate(settings, runs[source])
-    # Hold the clustering lock so that all three reach their loads before any goes on, then let them race.
+    # Hold the clustering lock so that all three have loaded and wait to cluster before any goes on, then let them race.
     holder = psycopg2.connect(settings.database_url)
     with holder.cursor() as cur:
         from akhbar import stories
@@ -150,12 +150,12 @@ def test_two_sources_load_and_a_re_parse_runs_at_once(settings, tmp_path, query)
     for t in threads:
         t.start()
     waiting = lambda: query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                            "AND wait_event_type = 'Lock' AND application_name = 'akhbar-load'")[0][0]
+                            "AND wait_event_type = 'Lock' AND application_name = 'akhbar-cluster'")[0][0]
     for _ in range(600):
         if waiting() == 3:
             break
         threading.Event().wait(0.05)
-    assert waiting() == 3, "the three loads did not all wait for the clustering lock"
+    assert waiting() == 3, "the three loads' clusterings did not all wait for the clustering lock"
     holder.close()
     for t in threads:
         t.join(120)

@@ -7,7 +7,8 @@ import psycopg2.errors
 import pytest
 from staging import FETCHED, article, stage
 
-from akhbar import pipeline, stories
+from akhbar import pipeline
+from akhbar.pipeline import loading
 
 V1 = "أعلن محافظ القاهرة افتتاح محطة مياه جديدة في حي المعادي بطاقة مئة ألف متر مكعب يوميا. " * 4
 V2 = V1 + "وأضاف المحافظ أن المحطة تخدم نصف مليون مواطن وأن العمل بها يبدأ الأسبوع المقبل."
@@ -66,7 +67,7 @@ def test_a_failure_mid_batch_leaves_nothing_and_a_retry_loads_it(staged_settings
     def crash(*args):
         raise RuntimeError("connection lost")
 
-    monkeypatch.setattr(stories, "refresh", crash)
+    monkeypatch.setattr(loading, "set_status", crash)  # in the load's transaction, after the UPSERT
     with pytest.raises(RuntimeError):
         pipeline.load(staged_settings, run)
     assert query("SELECT count(*) FROM articles") == [(0,)]

@@ -146,8 +146,8 @@ def test_the_two_tier_migration_rolls_back_and_applies_again(staged_settings, qu
     assert query("SELECT to_regclass('v_stories') IS NOT NULL, to_regclass('v_story_outlets') IS NULL,"
                  " to_regclass('v_story_members') IS NULL") == [(True, True, True)]
     db.migrate(staged_settings.database_url)
-    # the article loaded before has lost its story: the akhbar_stories step (not the load, which clusters only
-    # its own pages) clusters that backlog, and the copy loaded next joins it
+    # the article loaded before has lost its story: the akhbar_stories step clusters that backlog (as the next
+    # load's clustering would), and the copy loaded next joins it
     from akhbar import pipeline
 
     assert pipeline.cluster_stories(staged_settings)["articles_clustered"] == 1
@@ -173,3 +173,58 @@ def test_recluster_rebuilds_every_story_with_the_shipped_model(staged_settings, 
     assert len(after) == 1 and after[0][1:] == (3, 3, "youm7") and after[0][0] != before[0][0]
     assert query("SELECT DISTINCT story_model FROM articles") == [(Scorer.load().version,)]
     assert query("SELECT df FROM story_term_df WHERE term = ''") == [(3,)]
+
+
+def test_kill_9_between_the_load_and_its_clustering_leaves_searchable_articles_that_the_next_run_clusters(
+        settings):
+    """Clustering runs after the load has committed, in a transaction of its own. ``akhbar run`` is killed
+    (kill -9) while its clustering waits for the clustering lock, which the test holds: the load's articles
+    are stored, settled and searchable, without a story; the next run clusters them."""
+    import psycopg2
+    from test_faults import (
+        DEMO_FINAL,
+        LOADABLE,
+        _kill,
+        _run,
+        _sql,
+        _start,
+        _wait_for,
+        _waiting_on_lock,
+        pages,
+    )
+
+    from akhbar import stories
+    from akhbar.search import search
+
+    url = settings.database_url
+    holder = psycopg2.connect(url)
+    holder.autocommit = True
+    with holder.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s)", (stories.LOCK_KEY,))
+    try:
+        proc = _start(settings, "demo")
+        _wait_for(lambda: _waiting_on_lock(url, "cluster"), "the clustering to wait for its lock", proc=proc)
+        _kill(proc)
+    finally:
+        holder.close()
+    # the load committed before the clustering began: every page is settled, the articles have no story yet
+    assert pages(url) == DEMO_FINAL
+    assert _sql(url, "SELECT count(*), count(minhash), count(story_id), count(reprint_id) FROM articles") == [
+        (7, 0, 0, 0)]
+    assert _sql(url, "SELECT count(*) FROM stories") == [(0,)]
+    [(title, article_id)] = _sql(url, "SELECT title, id FROM articles ORDER BY id LIMIT 1")
+    assert title in LOADABLE
+    hits = search(settings, title)
+    assert article_id in [h.article_id for h in hits] and all(h.story_id is None for h in hits)
+
+    done = _run(settings, "demo")
+    assert done.returncode == 0, done.stderr
+    assert pages(url) == DEMO_FINAL
+    # the next run's clustering took the articles the killed one left: each has a story, a reprint group, its
+    # features and the scorer version, and every story counts its members
+    assert _sql(url, "SELECT count(*), count(minhash), count(story_id), count(reprint_id), count(story_shingles),"
+                     " count(story_terms), count(*) FILTER (WHERE story_model = %s) FROM articles",
+                (stories.Scorer.load().version,)) == [(7,) * 7]
+    assert _sql(url, "SELECT count(*) FROM stories s WHERE s.member_count <> (SELECT count(*) FROM articles a"
+                     " WHERE s.id IN (a.story_id, a.reprint_id))") == [(0,)]
+    assert [h.story_id for h in search(settings, title) if h.article_id == article_id] != [None]

@@ -1,12 +1,28 @@
 """The story scorer's features, checked against what the definitions say for texts written here."""
 
+import gzip
 import json
+import math
+import re
+import zlib
+from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from akhbar.stories import SCORER_PATH, Scorer
-from akhbar.story_features import FEATURES, Idf, Profile, Vector, containment, features, stem
+from akhbar.story_features import (
+    FEATURES,
+    STOPWORDS,
+    TOP_TERMS,
+    Idf,
+    Profile,
+    Vector,
+    containment,
+    features,
+    stem,
+)
 
 WIRE = ("اعلنت وزاره الصحه اليوم افتتاح مستشفي جديد في مدينه الاسكندريه بطاقه مئتي سرير وبتكلفه بلغت "
         "ثلاثه مليارات جنيه وقال الوزير ان المستشفي يخدم سكان المحافظه والمحافظات المجاوره")
@@ -54,3 +70,135 @@ def test_the_shipped_scorer_loads_and_names_its_features():
     with pytest.raises(ValueError, match="features"):
         Scorer.from_dict({**data, "features": ["cosine"]})
     assert np.isfinite(scorer.probability([0.0] * 6))
+
+
+# -- the speed work must not move a value -------------------------------------------------------------------
+# A plain implementation of the six features, written from their definitions the way the code computed them
+# before the clustering was made faster (per-word CRC-32 and stems computed on each use, np.intersect1d
+# containment, heapq over all terms): the faster code must give the same numbers for the labelled pairs.
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus" / "ant-v2.1-multisource.jsonl.gz"
+PAIRS = ROOT / "tests" / "fixtures" / "story_pairs.jsonl"
+
+
+def _plain_terms(text_norm):
+    out = {}
+    for w, n in Counter(re.findall(r"\w+", text_norm)).items():
+        if w in STOPWORDS or len(w) < 2:
+            continue
+        s = stem(w.lower())
+        out[s] = out.get(s, 0) + n
+    return out
+
+
+def _plain_shingles(text_norm, k=3):
+    words = re.findall(r"\w+", text_norm)
+    if not words:
+        return np.zeros(0, dtype=np.uint32)
+    hashes = [zlib.crc32(w.encode()) for w in words]
+    k = min(k, len(words))
+    out = set()
+    for i in range(len(words) - k + 1):
+        h = hashes[i]
+        for j in range(1, k):
+            h = (h * 0x9E3779B1 + hashes[i + j]) % 2**32
+        out.add(h)
+    return np.array(sorted(out), dtype=np.uint32)
+
+
+def _plain_vector(counts, docs, df):
+    v = {t: (1 + math.log(c)) * (math.log((1 + docs) / (1 + df.get(t, 0))) + 1.0) for t, c in counts.items()}
+    norm = math.sqrt(sum(x * x for x in v.values()))
+    return {t: x / norm for t, x in v.items()} if norm else {}
+
+
+def _plain_features(a, b, hours, docs, df):
+    """(title_norm, body_norm) of two texts -> the six FEATURES, computed plainly."""
+    (ta, ba), (tb, bb) = a, b
+    sa, sb = _plain_shingles(ba), _plain_shingles(bb)
+    cont = np.intersect1d(sa, sb).size / min(sa.size, sb.size) if sa.size and sb.size else 0.0
+    terms_a, terms_b = _plain_terms(ba), _plain_terms(bb)
+    va, vb = _plain_vector(terms_a, docs, df), _plain_vector(terms_b, docs, df)
+    cos = sum(x * vb[t] for t, x in va.items() if t in vb)
+    wa, wb = _plain_vector(_plain_terms(ta), docs, df), _plain_vector(_plain_terms(tb), docs, df)
+    title_cos = sum(x * wb[t] for t, x in wa.items() if t in wb)
+    top_a = {t for t, _ in sorted(va.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]}
+    top_b = {t for t, _ in sorted(vb.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP_TERMS]}
+    na = {t for t in terms_a if re.fullmatch(r"\d{2,}", t)}
+    nb = {t for t in terms_b if re.fullmatch(r"\d{2,}", t)}
+    numbers = len(na & nb) / min(len(na), len(nb)) if na and nb else 0.0
+    return [cont, cos, title_cos, len(top_a & top_b) / TOP_TERMS, numbers, hours], (sa, terms_a)
+
+
+def _labelled_texts():
+    """docno -> (title_norm, body_norm, published) of the labelled pairs' articles, from the corpus when it is
+    beside the checkout; otherwise texts written here (the pairs then stand for themselves)."""
+    from bench.stories_eval import parse_time
+    from transforms.normalize import normalize_for_search
+
+    pairs = [json.loads(line) for line in PAIRS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    wanted = {p["a"] for p in pairs} | {p["b"] for p in pairs}
+    texts = {}
+    if CORPUS.exists():
+        with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line[11:line.index('"', 11)] not in wanted:  # {"docno": "..."
+                    continue
+                d = json.loads(line)
+                when = parse_time(d.get("time") or "")
+                texts[d["docno"]] = (normalize_for_search(d.get("title") or ""),
+                                     normalize_for_search(d.get("text") or ""), when)
+        pairs = [(p["a"], p["b"]) for p in pairs if p["a"] in texts and p["b"] in texts]
+    else:
+        sample = [("افتتاح مستشفي بالاسكندريه", WIRE), ("مستشفي جديد بالاسكندريه", LEAD + WIRE),
+                  ("خطه النظافه 2024", "قال المتحدث باسم الحكومه ان الاجتماع ناقش خطه النظافه في 27 محافظه عام 2024"),
+                  ("", " ".join(WIRE.split()[:14]) + " 2024 و 27 الف")]
+        texts = {str(i): (t, b, None) for i, (t, b) in enumerate(sample)}
+        pairs = [(a, b) for a in texts for b in texts if a < b]
+    return texts, pairs
+
+
+def test_the_features_of_the_labelled_pairs_equal_the_plain_definitions():
+    texts, pairs = _labelled_texts()
+    assert len(pairs) >= (200 if CORPUS.exists() else 6)
+    idf = Idf()
+    profiles = {docno: Profile.of(t, b) for docno, (t, b, _) in texts.items()}
+    for p in profiles.values():
+        idf.add(p)
+    vectors = {docno: Vector(p, idf) for docno, p in profiles.items()}
+    for a, b in pairs:
+        ours = features(profiles[a], vectors[a], profiles[b], vectors[b], 7.5)
+        plain, (shingles, body_terms) = _plain_features(texts[a][:2], texts[b][:2], 7.5, idf.docs, idf.df)
+        assert ours == pytest.approx(plain, abs=1e-9, rel=0), (a, b)
+        # what is stored with the article is the same too: shingle hashes and word counts, in order
+        assert profiles[a].shingles.tolist() == shingles.tolist()
+        assert list(profiles[a].body.items()) == list(body_terms.items())
+    positive = sum(1 for a, b in pairs
+                   if features(profiles[a], vectors[a], profiles[b], vectors[b], 0)[0] > 0.5)
+    assert positive > 0  # the pairs exercise containment, not only its zero
+
+
+def test_the_band_index_proposes_what_datasketchs_lsh_proposes():
+    from datasketch import MinHashLSH
+
+    from akhbar.stories import LSH_THRESHOLD, NUM_PERM, BandIndex, Signer
+
+    rng = np.random.default_rng(5)
+    signer = Signer()
+    base = rng.integers(0, 2**32, size=400, dtype=np.uint64).astype(np.uint32)
+    # near copies of one text and unrelated ones: some signatures share bands, most do not
+    sets = [np.unique(np.concatenate([base[: 400 - 12 * i], rng.integers(0, 2**32, size=8 * i, dtype=np.uint64)
+                                      .astype(np.uint32)])) for i in range(20)]
+    sets += [np.unique(rng.integers(0, 2**32, size=300, dtype=np.uint64).astype(np.uint32)) for _ in range(20)]
+    signatures = [signer.signature(s) for s in sets]
+    theirs = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+    ours = BandIndex()
+    for i, sig in enumerate(signatures):
+        theirs.insert(i, signer.minhash(sig))
+        ours.insert(i, Signer.to_bytes(sig))
+    for i in range(0, 40, 3):  # some leave the window
+        theirs.remove(i)
+        ours.remove(i)
+    answers = [ours.query(Signer.to_bytes(sig)) for sig in signatures]
+    assert answers == [set(theirs.query(signer.minhash(sig))) for sig in signatures]
+    assert any(len(a) > 1 for a in answers) and any(len(a) <= 1 for a in answers)
