@@ -579,7 +579,7 @@ def cluster_loaded(settings: Settings, run_id: int | None = None) -> ClusterCoun
         cur.execute(db.query("stale_story_ids"))
         refresh(cur, {story_id for (story_id,) in cur.fetchall()})
         if run_id is not None:
-            cur.execute(db.query("add_crawl_run_stats"), {"run_id": run_id, "stats": json.dumps(
+            cur.execute(db.query("merge_crawl_run_stats"), {"run_id": run_id, "stats": json.dumps(
                 {"articles_clustered": counts.processed, "stories_new": counts.new_stories,
                  "stories_joined": counts.joined})})
     return counts
