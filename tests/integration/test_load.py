@@ -64,10 +64,13 @@ def test_a_failure_mid_batch_leaves_nothing_and_a_retry_loads_it(staged_settings
     run = stage(staged_settings, "youm7", [article("youm7", f"n{i}", body=V1 + str(i)) for i in range(5)])
     pipeline.validate(staged_settings, run)
 
-    def crash(*args):
+    real_load_staged = loading.load_staged
+
+    def crash(*args, **kwargs):  # in the load batch's transaction, after its UPSERT
+        real_load_staged(*args, **kwargs)
         raise RuntimeError("connection lost")
 
-    monkeypatch.setattr(loading, "set_status", crash)  # in the load's transaction, after the UPSERT
+    monkeypatch.setattr(loading, "load_staged", crash)
     with pytest.raises(RuntimeError):
         pipeline.load(staged_settings, run)
     assert query("SELECT count(*) FROM articles") == [(0,)]
