@@ -97,7 +97,8 @@ class Scorer:
 
     def __init__(self, version: str, coef: list[float], intercept: float, mean: list[float], scale: list[float],
                  threshold: float, reprint_containment: float, event_window_hours: float = 48.0,
-                 story_agreement: float = 0.5, reprint_window_hours: float | None = None):
+                 story_agreement: float = 0.5, reprint_window_hours: float | None = None,
+                 reprint_min_probability: float = 0.0):
         self.version = version
         self.coef = np.asarray(coef, dtype=float)
         self.intercept = float(intercept)
@@ -110,6 +111,8 @@ class Scorer:
         # a near copy (containment, not an identical text) joins a reprint group only this close in time: a
         # follow-up a day later often repeats yesterday's copy under a new lead (None: the settings' window)
         self.reprint_window_hours = None if reprint_window_hours is None else float(reprint_window_hours)
+        # ... and only when it also scores this much as one event (its lead tells a follow-up from a copy)
+        self.reprint_min_probability = float(reprint_min_probability)
 
     @classmethod
     def from_dict(cls, d: dict) -> Scorer:
@@ -117,7 +120,7 @@ class Scorer:
             raise ValueError(f"scorer {d.get('version')} was trained on features {d['features']}, not {FEATURES}")
         return cls(d["version"], d["coef"], d["intercept"], d["mean"], d["scale"], d["threshold"],
                    d["reprint_containment"], d.get("event_window_hours", 48.0), d.get("story_agreement", 0.5),
-                   d.get("reprint_window_hours"))
+                   d.get("reprint_window_hours"), d.get("reprint_min_probability", 0.0))
 
     @classmethod
     def load(cls, path: Path = SCORER_PATH) -> Scorer:
@@ -367,7 +370,9 @@ class Clusterer:
                 continue
             cont = containment(profile.shingles, e.profile.shingles)
             if (cont >= self.scorer.reprint_containment and hours * 3600 <= self.copy_window.total_seconds()
-                    and min(profile.shingles.size, e.profile.shingles.size) >= 10):
+                    and min(profile.shingles.size, e.profile.shingles.size) >= 10
+                    and (self.scorer.reprint_min_probability <= 0
+                         or self._probability(c, profile, vector, key, e) >= self.scorer.reprint_min_probability)):
                 if cont > best_reprint[1] or (cont == best_reprint[1] and str(key) < str(best_reprint[0])):
                     best_reprint = (key, cont)
                 continue

@@ -7,15 +7,16 @@ Each pair's seven features (akhbar.story_features.FEATURES) are computed with th
 logistic regression (scikit-learn, standardized features, balanced classes) learns P(same event) from the
 labels (reprint and same_story are positives; related and different negatives). The decision threshold is
 the lowest probability at which at most ``--max-false`` of the negatives pass, measured out of fold (K-fold
-cross-validation, so no pair is scored by a model that saw it); the reprint tier's containment threshold is
-the lowest that no negative pair within ``REPRINT_WINDOW_HOURS`` reaches (and at least 0.5). It prints the
-cross-validated pair-level confusion. After writing a new model, ``akhbar stories recluster`` re-clusters the stored corpus with it.
+cross-validation, so no pair is scored by a model that saw it); the reprint tier's probability floor and
+containment threshold come from the same out-of-fold scores (see ``train``). It prints the cross-validated
+pair-level confusion. After writing a new model, ``akhbar stories recluster`` re-clusters the stored corpus with it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import zlib
 from pathlib import Path
@@ -83,9 +84,7 @@ def train(table: list[dict], version: str, folds: int = 5, max_false: float = 0.
           reprint_hours: float = REPRINT_WINDOW_HOURS) -> dict:
     """The scorer as a JSON-able dict (see akhbar.stories.Scorer)."""
     negatives = [p for p in table if p["label"] not in POSITIVE]
-    # the lowest containment that no negative pair within the reprint window reaches (and at least 0.5)
-    reprint_containment = max([0.5] + [round(p["x"][0] + 0.01, 2) for p in negatives if p["x"][5] <= reprint_hours])
-    # out-of-fold probabilities pick the threshold
+    # out-of-fold probabilities pick the threshold and the reprint tier's probability floor
     oof = {}
     for k in range(folds):
         train_part = [p for p in table if fold_of(p, folds) != k]
@@ -98,6 +97,16 @@ def train(table: list[dict], version: str, folds: int = 5, max_false: float = 0.
     neg_probs = sorted((oof[id(p)] for p in negatives if id(p) in oof), reverse=True)
     allowed = int(max_false * len(neg_probs))
     threshold = 0.5 if not neg_probs else max(0.5, neg_probs[allowed] + 1e-6 if allowed < len(neg_probs) else 0.5)
+    # The reprint tier: a near copy within the window must also score at least reprint_min_probability as one
+    # event, the largest multiple of 0.05 that no labelled reprint pair of the window (containment >= 0.5)
+    # falls below out of fold: a follow-up that repeats yesterday's report under a new lead shares its text
+    # but not its lead. The containment threshold is then the lowest that no negative pair passing that
+    # floor within the window reaches (and at least 0.5).
+    in_window = [p for p in table if p["x"][5] <= reprint_hours and p["x"][0] >= 0.5 and id(p) in oof]
+    floor = min([oof[id(p)] for p in in_window if p["label"] == "reprint"] or [0.0])
+    floor = math.floor(floor * 20) / 20
+    reprint_containment = max([0.5] + [round(p["x"][0] + 0.01, 2) for p in in_window
+                                       if p["label"] not in POSITIVE and oof[id(p)] >= floor])
     scaler, model = _fit(table)
     # The model scores hours as log1p(hours); Scorer applies coef to (x - mean) / scale with raw hours, so
     # fold the log into the stored feature transform by recording it.
@@ -112,6 +121,7 @@ def train(table: list[dict], version: str, folds: int = 5, max_false: float = 0.
         "threshold": round(float(threshold), 4),
         "reprint_containment": reprint_containment,
         "reprint_window_hours": reprint_hours,
+        "reprint_min_probability": floor,
         "event_window_hours": 48.0,
         # the mean probability a joining article needs against an event story's recent members; set by hand
         # from a sweep on the labelled pairs (0.6: 6 of 90 negatives grouped, 0.7: 4, 0.8: 3), not learned
@@ -138,7 +148,8 @@ def main(argv=None) -> int:
     for label in ("reprint", "same_story", "related", "different"):
         rows = [p for p in table if p["label"] == label]
         passed = sum(oof.get(id(p), 0) >= scorer["threshold"]
-                     or (p["x"][0] >= scorer["reprint_containment"] and p["x"][5] <= scorer["reprint_window_hours"])
+                     or (p["x"][0] >= scorer["reprint_containment"] and p["x"][5] <= scorer["reprint_window_hours"]
+                         and oof.get(id(p), 0) >= scorer["reprint_min_probability"])
                      for p in rows)
         print(f"{label:<10} {passed}/{len(rows)} scored as one event (out of fold)")
     print("coef:", dict(zip(FEATURES, (round(c, 3) for c in scorer["coef"]))),
