@@ -80,7 +80,13 @@ def _prob(scaler, model, x: list[float]) -> float:
 REPRINT_WINDOW_HOURS = 24.0
 
 
-def train(table: list[dict], version: str, folds: int = 5, max_false: float = 0.02,
+# The share of negatives the threshold lets through out of fold. Chosen by bench/stories_eval.py --folds 5 on
+# the 382 pairs (clustering, not pairs): 0.02 grouped 118/122 reprints, 63/131 same_story, 2/129 wrongly;
+# 0.03 grouped 119/122, 66/131, 2/129.
+MAX_FALSE = 0.03
+
+
+def train(table: list[dict], version: str, folds: int = 5, max_false: float = MAX_FALSE,
           reprint_hours: float = REPRINT_WINDOW_HOURS) -> dict:
     """The scorer as a JSON-able dict (see akhbar.stories.Scorer)."""
     negatives = [p for p in table if p["label"] not in POSITIVE]
@@ -124,7 +130,7 @@ def train(table: list[dict], version: str, folds: int = 5, max_false: float = 0.
         "reprint_min_probability": floor,
         "event_window_hours": 48.0,
         # the mean probability a joining article needs against an event story's recent members; set by hand
-        # from a sweep on the labelled pairs (0.6: 6 of 90 negatives grouped, 0.7: 4, 0.8: 3), not learned
+        # from a sweep on the first 232 labelled pairs (0.6: 6 of 90 negatives grouped, 0.7: 4, 0.8: 3), not learned
         "story_agreement": 0.8,
         "trained_on": {"pairs": len(table), "positives": sum(p["label"] in POSITIVE for p in table),
                        "negatives": len(negatives)},
@@ -138,7 +144,7 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus", default=CORPUS)
     parser.add_argument("--version", required=True, help="the model version recorded on every assignment")
     parser.add_argument("--folds", type=int, default=5)
-    parser.add_argument("--max-false", type=float, default=0.02)
+    parser.add_argument("--max-false", type=float, default=MAX_FALSE)
     parser.add_argument("--out", default=str(OUT))
     args = parser.parse_args(argv)
 
