@@ -8,7 +8,7 @@
   containment itself is computed exactly from the stored shingle hashes.
 - **Event story** (``stories.kind = 'event'``, ``articles.story_id``): one or more reprint groups plus
   independent write-ups of the same event within ``Settings.story_event_window_hours`` (48 h). A candidate
-  pair (from the heavy-word index) is scored by a logistic regression over six features
+  pair (from the heavy-word index) is scored by a logistic regression over seven features
   (``akhbar.story_features``), trained on hand-labelled pairs by ``scripts/train_story_scorer.py``; its
   weights live in ``akhbar/story_scorer.json`` with a version, and each article records the version that
   placed it (``articles.story_model``).
@@ -99,7 +99,8 @@ class Scorer:
 
     def __init__(self, version: str, coef: list[float], intercept: float, mean: list[float], scale: list[float],
                  threshold: float, reprint_containment: float, event_window_hours: float = 48.0,
-                 story_agreement: float = 0.5):
+                 story_agreement: float = 0.5, reprint_window_hours: float | None = None,
+                 reprint_min_probability: float = 0.0):
         self.version = version
         self.coef = np.asarray(coef, dtype=float)
         self.intercept = float(intercept)
@@ -109,13 +110,19 @@ class Scorer:
         self.reprint_containment = float(reprint_containment)
         self.event_window_hours = float(event_window_hours)
         self.story_agreement = float(story_agreement)
+        # a near copy (containment, not an identical text) joins a reprint group only this close in time: a
+        # follow-up a day later often repeats yesterday's copy under a new lead (None: the settings' window)
+        self.reprint_window_hours = None if reprint_window_hours is None else float(reprint_window_hours)
+        # ... and only when it also scores this much as one event (its lead tells a follow-up from a copy)
+        self.reprint_min_probability = float(reprint_min_probability)
 
     @classmethod
     def from_dict(cls, d: dict) -> Scorer:
         if tuple(d["features"]) != FEATURES:
             raise ValueError(f"scorer {d.get('version')} was trained on features {d['features']}, not {FEATURES}")
         return cls(d["version"], d["coef"], d["intercept"], d["mean"], d["scale"], d["threshold"],
-                   d["reprint_containment"], d.get("event_window_hours", 48.0), d.get("story_agreement", 0.5))
+                   d["reprint_containment"], d.get("event_window_hours", 48.0), d.get("story_agreement", 0.5),
+                   d.get("reprint_window_hours"), d.get("reprint_min_probability", 0.0))
 
     @classmethod
     def load(cls, path: Path = SCORER_PATH) -> Scorer:
@@ -235,7 +242,9 @@ class Clusterer:
         self.settings = settings
         self.scorer = scorer or Scorer.load()
         self.window = timedelta(hours=max(settings.story_window_hours, self.scorer.event_window_hours))
-        self.reprint_window = timedelta(hours=settings.story_window_hours)
+        self.reprint_window = timedelta(hours=settings.story_window_hours)  # identical texts
+        self.copy_window = timedelta(hours=min(settings.story_window_hours,
+                                               self.scorer.reprint_window_hours or settings.story_window_hours))
         self.event_window = timedelta(hours=self.scorer.event_window_hours)
         self.signer = Signer()
         self.lsh = BandIndex()
@@ -420,8 +429,10 @@ class Clusterer:
             if hours * 3600 > self.window.total_seconds():
                 continue
             cont = containment(profile.shingles, e.profile.shingles)
-            if (cont >= self.scorer.reprint_containment and hours * 3600 <= self.reprint_window.total_seconds()
-                    and min(profile.shingles.size, e.profile.shingles.size) >= 10):
+            if (cont >= self.scorer.reprint_containment and hours * 3600 <= self.copy_window.total_seconds()
+                    and min(profile.shingles.size, e.profile.shingles.size) >= 10
+                    and (self.scorer.reprint_min_probability <= 0
+                         or self._probability(c, profile, vector, key, e) >= self.scorer.reprint_min_probability)):
                 if cont > best_reprint[1] or (cont == best_reprint[1] and str(key) < str(best_reprint[0])):
                     best_reprint = (key, cont)
                 continue

@@ -14,6 +14,7 @@ import pytest
 from akhbar.stories import SCORER_PATH, Scorer
 from akhbar.story_features import (
     FEATURES,
+    LEAD_WORDS,
     STOPWORDS,
     TOP_TERMS,
     Idf,
@@ -66,14 +67,15 @@ def test_the_shipped_scorer_loads_and_names_its_features():
     assert tuple(data["features"]) == FEATURES and data["version"]
     scorer = Scorer.load()
     assert 0.5 <= scorer.threshold < 1 and 0.5 <= scorer.reprint_containment <= 1
-    assert scorer.probability([1.0, 0.95, 0.9, 0.8, 1.0, 1.0]) > scorer.probability([0.0, 0.05, 0.0, 0.0, 0.0, 40.0])
+    assert (scorer.probability([1.0, 0.95, 0.9, 0.8, 1.0, 1.0, 0.9])
+            > scorer.probability([0.0, 0.05, 0.0, 0.0, 0.0, 40.0, 0.0]))
     with pytest.raises(ValueError, match="features"):
         Scorer.from_dict({**data, "features": ["cosine"]})
-    assert np.isfinite(scorer.probability([0.0] * 6))
+    assert np.isfinite(scorer.probability([0.0] * len(FEATURES)))
 
 
 # -- the speed work must not move a value -------------------------------------------------------------------
-# A plain implementation of the six features, written from their definitions the way the code computed them
+# A plain implementation of the features, written from their definitions the way the code computed them
 # before the clustering was made faster (per-word CRC-32 and stems computed on each use, np.intersect1d
 # containment, heapq over all terms): the faster code must give the same numbers for the labelled pairs.
 ROOT = Path(__file__).resolve().parents[2]
@@ -113,7 +115,7 @@ def _plain_vector(counts, docs, df):
 
 
 def _plain_features(a, b, hours, docs, df):
-    """(title_norm, body_norm) of two texts -> the six FEATURES, computed plainly."""
+    """(title_norm, body_norm) of two texts -> the FEATURES, computed plainly."""
     (ta, ba), (tb, bb) = a, b
     sa, sb = _plain_shingles(ba), _plain_shingles(bb)
     cont = np.intersect1d(sa, sb).size / min(sa.size, sb.size) if sa.size and sb.size else 0.0
@@ -127,7 +129,11 @@ def _plain_features(a, b, hours, docs, df):
     na = {t for t in terms_a if re.fullmatch(r"\d{2,}", t)}
     nb = {t for t in terms_b if re.fullmatch(r"\d{2,}", t)}
     numbers = len(na & nb) / min(len(na), len(nb)) if na and nb else 0.0
-    return [cont, cos, title_cos, len(top_a & top_b) / TOP_TERMS, numbers, hours], (sa, terms_a)
+    # the lead: the first LEAD_WORDS words of the body, weighted like the body
+    la, lb = (_plain_vector(_plain_terms(" ".join(re.findall(r"\w+", text)[:LEAD_WORDS])), docs, df)
+              for text in (ba, bb))
+    lead = sum(x * lb[t] for t, x in la.items() if t in lb)
+    return [cont, cos, title_cos, len(top_a & top_b) / TOP_TERMS, numbers, hours, lead], (sa, terms_a)
 
 
 def _labelled_texts():
@@ -202,3 +208,44 @@ def test_the_band_index_proposes_what_datasketchs_lsh_proposes():
     answers = [ours.query(Signer.to_bytes(sig)) for sig in signatures]
     assert answers == [set(theirs.query(signer.minhash(sig))) for sig in signatures]
     assert any(len(a) > 1 for a in answers) and any(len(a) <= 1 for a in answers)
+
+
+# A follow-up a day later: its own news first, then the first report's background repeated word for word.
+BACKGROUND = ("وكانت الشرطة عثرت الشهر الماضي على زجاجه صغيره تحتوي غاز الاعصاب في منزل رجل اصيب مع صديقته "
+              "التي توفيت لاحقا في المستشفي بعد اربعه اشهر من تسميم جاسوس روسي سابق وابنته في سالزبري")
+FIRST = ("اعلنت الشرطه البريطانيه العثور علي زجاجه صغيره تحتوي غاز الاعصاب نوفيتشوك في منزل باميزبري "
+         "واكد العلماء في مختبر بورتون داون ان المادة هي نفسها ")
+FOLLOW_UP = ("عثرت شرطه مكافحه الارهاب علي اكثر من اربعمئه دليل مادي وارسلت الادله الملوثه للفحص "
+             "وطلبت من السكان عدم التقاط اي اشياء غريبه ")
+
+
+def test_the_lead_cosine_tells_a_follow_up_from_a_rewrite_of_the_same_lead():
+    # each lead here is shorter than LEAD_WORDS: a stopword pads it, so the background starts after the lead
+    pad = " ".join(["في"] * LEAD_WORDS)
+    first = Profile.of("", " ".join(FIRST.split()[:LEAD_WORDS]) + " " + pad + " " + BACKGROUND)
+    follow = Profile.of("", " ".join(FOLLOW_UP.split()[:LEAD_WORDS]) + " " + pad + " " + BACKGROUND)
+    rewrite = Profile.of("", "عثرت الشرطه البريطانيه علي زجاجه صغيره فيها غاز الاعصاب نوفيتشوك في منزل باميزبري "
+                         + pad + " " + BACKGROUND)
+    idf = Idf()
+    for p in (first, follow, rewrite):
+        idf.add(p)
+    vf, vu, vr = (Vector(p, idf) for p in (first, follow, rewrite))
+    assert len(first.lead) <= LEAD_WORDS and "اعصاب" in first.lead and "سالزبري" not in first.lead
+    follow_up, same = features(first, vf, follow, vu, 30.0), features(first, vf, rewrite, vr, 2.0)
+    assert follow_up[1] > 0.3  # the repeated background keeps the bodies alike
+    assert set(first.lead) & set(follow.lead) == {"شرط"}  # the police (الشرطه, شرطه) is all the two leads share
+    assert follow_up[6] < 0.3 < same[6]
+
+
+def test_a_stored_profile_keeps_its_lead_and_one_stored_without_it_falls_back_to_the_body_cosine():
+    p = Profile.of("عنوان", FIRST + BACKGROUND)
+    stored = Profile.from_stored(p.shingles.astype("<u4").tobytes(), p.to_json())
+    assert stored.lead == p.lead
+    old = Profile.from_stored(p.shingles.astype("<u4").tobytes(), {"b": p.body, "t": p.title})
+    assert old.lead is None
+    other = Profile.of("", FOLLOW_UP + BACKGROUND)
+    idf = Idf()
+    for q in (p, other):
+        idf.add(q)
+    x = features(old, Vector(old, idf), other, Vector(other, idf), 1.0)
+    assert x[6] == x[1]
