@@ -196,7 +196,7 @@ class Idf:
 class Vector:
     """A profile's TF-IDF vectors under one Idf (body and title, unit length) and its heaviest body terms."""
 
-    __slots__ = ("body", "title", "top", "lead")
+    __slots__ = ("body", "lead", "title", "top")
 
     def __init__(self, profile: Profile, idf: Idf):
         self.body = _weighted(profile.body, idf)
