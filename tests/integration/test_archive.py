@@ -19,11 +19,19 @@ ADMIN_URL = os.environ.get("AKHBAR_TEST_ADMIN_URL", "postgresql://postgres@127.0
 # the shared corpus beside the checkout (the test is skipped without it)
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "ant-v2.1-multisource.jsonl.gz"
 FILLER = " وتتابع الجهات المختصة تطورات الموقف أولا بأول وتصدر بيانات دورية للرأي العام حول ما يستجد من أحداث."
+# The stored articles' own second paragraphs: unrelated articles do not share their text (a filler repeated in
+# each would make them near copies of one another, and their stories a coin toss on a five-article corpus).
+RICH_MORE = (" وأوضح أن تكلفة المشروع تبلغ عشرات المليارات وأن القطار يربط العاصمة الإدارية بمدن الساحل الشمالي"
+             " مرورا بعدد من المحطات الجديدة، وأن الشركة المنفذة بدأت اختبار العربات على المسار التجريبي.")
+OLD_MORE = (" ويضم المستشفى مئة وخمسين سريرا وقسما للطوارئ ووحدة لغسيل الكلى، وقالت مديرية الصحة إنه يخدم سكان"
+            " القرى المجاورة الذين كانوا يقطعون مسافات طويلة للوصول إلى أقرب مستشفى عام.")
+OTHER_MORE = (" وناقشت الجلسة الأولى خطط جذب الاستثمار الأجنبي وخفض عجز الموازنة، وتحدث فيها ممثلو البنوك والغرف"
+              " التجارية عن فرص التصدير وتسهيل إجراءات تأسيس الشركات الصغيرة والمتوسطة.")
 # Every column the export carries, with values that a lossy format would change: lists, images with and without
 # a caption, a modification time, a dateline and an agency, text with a tab, quotes and line breaks.
 RICH = {
     "title": "وزير النقل: \"القطار السريع\" يبدأ العمل\tالعام المقبل",
-    "body": "القاهرة (أ ش أ) - أعلن وزير النقل أن القطار السريع يبدأ العمل العام المقبل.\n\nوقال الوزير إن «المرحلة الأولى» تكتمل قريبا." + FILLER * 3,
+    "body": "القاهرة (أ ش أ) - أعلن وزير النقل أن القطار السريع يبدأ العمل العام المقبل.\n\nوقال الوزير إن «المرحلة الأولى» تكتمل قريبا." + RICH_MORE,
     "authors": ["أحمد علي", "سارة محمود"], "section": "اقتصاد", "tags": ["النقل", "القطارات"],
     "images": [{"url": "https://www.youm7.example/img/1.jpg", "caption": "القطار"},
             {"url": "https://www.youm7.example/img/2.jpg", "caption": None}],
@@ -73,13 +81,13 @@ def stored(staged_settings):
     wire = "أعلنت وزارة الصحة اليوم تسجيل حالات جديدة في عدد من المحافظات وفقا للبيان الرسمي الصادر صباح اليوم. " * 5
     load(staged_settings, "youm7", [
         article("youm7", "rich", **RICH),
-        article("youm7", "old", body="خبر قديم عن افتتاح مستشفى جديد في الجيزة." + FILLER * 3,
+        article("youm7", "old", body="خبر قديم عن افتتاح مستشفى جديد في الجيزة." + OLD_MORE,
                 fetched_at=FETCHED - 2 * day),
         article("youm7", "wire", title="حالات جديدة", body=wire, agency="رويترز"),
     ])
     load(staged_settings, "masrawy", [
         article("masrawy", "wire", title="وزارة الصحة: حالات جديدة", body=wire, agency="رويترز"),
-        article("masrawy", "other", body="انطلقت أعمال المؤتمر الاقتصادي بحضور عدد من الوزراء." + FILLER * 3,
+        article("masrawy", "other", body="انطلقت أعمال المؤتمر الاقتصادي بحضور عدد من الوزراء." + OTHER_MORE,
                 fetched_at=FETCHED - day),
     ])
     return staged_settings
