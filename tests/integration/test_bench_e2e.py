@@ -70,8 +70,10 @@ def test_the_server_lists_every_page_and_reuses_the_texts_past_the_corpus(tiny_c
         assert missing.value.code == 404
 
 
-def test_a_tiny_run_prints_the_table_and_a_json_line(tmp_path):
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "e2e.py"), "--pages", "30"], cwd=ROOT,
+def test_a_tiny_run_prints_the_table_and_a_json_line(tiny_corpus, tmp_path):
+    # the records written above, so the run needs no ../shared corpus beside the checkout
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "e2e.py"), "--pages", "30",
+                           "--corpus", str(tiny_corpus)], cwd=ROOT,
                           capture_output=True, text=True, timeout=180, check=False)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     lines = proc.stdout.strip().splitlines()
