@@ -248,7 +248,7 @@ def test_kill_9_during_validate_then_one_more_run_settles_every_page(settings):
 
 def test_kill_9_during_load_then_one_more_run_settles_every_page(settings):
     url = settings.database_url
-    lock = TableLock(url, "article_revisions")  # the UPSERT waits here, after clustering and search vectors
+    lock = TableLock(url, "article_revisions")  # the UPSERT waits here, after the search vectors (clustering follows the load)
     try:
         proc = _start(settings, "demo")
         _wait_for(lambda: _waiting_on_lock(url, "load"), "the load to wait in its transaction", proc=proc)
