@@ -221,9 +221,13 @@ class StreamingRun:
                 while stream.parse_batch():
                     pass
                 watch("parse", "done", parser.finish())
-                self._gate_and_load(stream, crawling=False)
-                stream.record()
+                # the last gate, then the last load, each closed as it ends (the progress lines time them)
+                self.step = "validate"
+                stream.gate()
                 watch("validate", "done", stream.totals("validate"))
+                self.step = "load"
+                stream.load(crawling=False)
+                stream.record()
                 watch("load", "done", stream.totals("load"))
                 return {"crawl": crawler.seconds, **stream.seconds, "after_crawl": time.monotonic() - crawl_ended}
         except BaseException as exc:
