@@ -238,6 +238,13 @@ class Site(DemoSiteProcess):
                     "--pages", str(pages), "--corpus", str(corpus), "--workdir", str(workdir)]
         self.texts = 0
 
+    def cpu_s(self) -> float:
+        """CPU seconds the page server has used so far (rendering pages costs the crawls' machine too)."""
+        import psutil
+
+        times = psutil.Process(self.proc.pid).cpu_times()
+        return times.user + times.system
+
     def __enter__(self):
         self.proc = subprocess.Popen(self.cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stdout.readline()  # blocks until the server listens (or dies)
@@ -256,6 +263,7 @@ class Sampler(threading.Thread):
         super().__init__(daemon=True, name="e2e-rss")
         self.root_pid, self.database_url, self.dbname = root_pid, database_url, dbname
         self.peaks: dict[int, tuple[str, int]] = {}  # pid -> (role, peak RSS bytes)
+        self.cpu: dict[int, float] = {}  # pid -> CPU seconds (user + system) at its last sample
         self.stop_event = threading.Event()
         self.samples = 0
 
@@ -272,8 +280,10 @@ class Sampler(threading.Thread):
     def _note(self, proc, role: str) -> None:
         try:
             rss = proc.memory_info().rss
+            times = proc.cpu_times()
         except Exception:  # noqa: BLE001 the process ended between listing and sampling
             return
+        self.cpu[proc.pid] = times.user + times.system
         old = self.peaks.get(proc.pid)
         if old is None or rss > old[1]:
             self.peaks[proc.pid] = (role, rss)
@@ -318,12 +328,14 @@ class Sampler(threading.Thread):
         self.join(timeout=5)
 
     def by_role(self) -> dict[str, dict]:
-        """Per role: the largest peak of one process, and how many processes were seen."""
+        """Per role: the largest peak of one process, how many processes were seen, and the CPU seconds they
+        used (as last sampled, so up to 0.1 s of each process's end is missed)."""
         out: dict[str, dict] = {}
-        for role, rss in self.peaks.values():
-            entry = out.setdefault(role, {"peak_mb": 0.0, "processes": 0})
+        for pid, (role, rss) in self.peaks.items():
+            entry = out.setdefault(role, {"peak_mb": 0.0, "processes": 0, "cpu_s": 0.0})
             entry["peak_mb"] = max(entry["peak_mb"], round(rss / 2**20, 1))
             entry["processes"] += 1
+            entry["cpu_s"] = round(entry["cpu_s"] + self.cpu.get(pid, 0.0), 1)
         return out
 
 
@@ -370,8 +382,9 @@ def bare_crawl(sitemap_url: str, concurrency: int, workdir: Path) -> dict:
     if proc.returncode != 0 or not out.strip():
         raise RuntimeError(f"bare crawl failed (exit {proc.returncode}): {err.strip().splitlines()[-3:]}")
     result = json.loads(out.strip().splitlines()[-1])
+    own = sampler.by_role().get("cli", {})
     return {"pages": result["pages"], "scrapy_elapsed_s": result["elapsed_s"], "wall_s": wall,
-            "peak_mb": sampler.by_role().get("cli", {}).get("peak_mb")}
+            "peak_mb": own.get("peak_mb"), "cpu_s": own.get("cpu_s")}
 
 
 def akhbar_run(url: str, dbname: str, registry: Path, workdir: Path, second_opinion: bool,
@@ -526,11 +539,14 @@ def main(argv=None) -> int:
             registry = workdir / "sources.toml"
             registry.write_text(REGISTRY.format(key=SOURCE_KEY, pages=args.pages, port=site.port,
                                                 concurrency=args.concurrency), encoding="utf-8")
+            server_cpu = site.cpu_s()
             bare = bare_crawl(f"{base}/sitemap_index.xml", args.concurrency, workdir)
+            bare["server_cpu_s"], server_cpu = round(site.cpu_s() - server_cpu, 1), site.cpu_s()
             print(f"bare crawl: {bare['pages']:,} pages in {bare['wall_s']:.1f} s", flush=True)
             with db.scratch_database(args.admin_url, "akhbar_e2e", keep=args.keep) as url:
                 dbname = url.rsplit("/", 1)[1]
                 run = akhbar_run(url, dbname, registry, workdir, args.second_opinion == "on", args.timeout)
+                run["server_cpu_s"] = round(site.cpu_s() - server_cpu, 1)
                 state = final_state(url, args.pages)
                 if args.keep:
                     print(f"database kept: {dbname}")
@@ -553,7 +569,11 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
         if role in run["rss"]:
             entry = run["rss"][role]
             rows.append((f"peak RSS, {role}", (f"{entry['peak_mb']} MB (largest of {entry['processes']} "
-                                              f"process{'es' if entry['processes'] > 1 else ''})")))
+                                              f"process{'es' if entry['processes'] > 1 else ''}; "
+                                              f"{entry['cpu_s']} CPU s in all)")))
+    rows.append(("CPU seconds, bare", f"Scrapy {bare['cpu_s']}, page server {bare['server_cpu_s']}"))
+    rows.append(("CPU seconds, akhbar", "page server " + str(run["server_cpu_s"]) + ", "
+                 + ", ".join(f"{role} {entry['cpu_s']}" for role, entry in run["rss"].items())))
     rows.append(("articles", f"{run['articles']:,}; quarantined {state['quarantined']:,}; raw pages "
                              + ", ".join(f"{k} {v:,}" for k, v in state["raw_pages"].items())))
     rows.append(("WAL written, whole server", (f"{run['wal_mb']:,} MB during the run, {run['checkpoints']} "
@@ -574,7 +594,8 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
         "bench": "e2e", "pages": args.pages, "concurrency": args.concurrency,
         "second_opinion": args.second_opinion, "bare_s": round(bare["wall_s"], 2),
         "bare_scrapy_elapsed_s": round(bare["scrapy_elapsed_s"], 2), "bare_pages": bare["pages"],
-        "bare_peak_mb": bare["peak_mb"], "akhbar_searchable_s": round(searchable, 2) if searchable else None,
+        "bare_peak_mb": bare["peak_mb"], "bare_cpu_s": bare["cpu_s"], "bare_server_cpu_s": bare["server_cpu_s"],
+        "akhbar_server_cpu_s": run["server_cpu_s"], "akhbar_searchable_s": round(searchable, 2) if searchable else None,
         "akhbar_exit_s": round(run["exit_s"], 2), "exit_code": run["returncode"],
         "ratio": round(ratio, 3) if ratio else None, "phases": phases, "peak_rss": run["rss"],
         "rss_samples": run["samples"], "server_wal_mb": run["wal_mb"], "server_checkpoints": run["checkpoints"], "articles": run["articles"], "quarantined": state["quarantined"],
