@@ -68,6 +68,9 @@ class Settings:
     # `akhbar run` validates and loads while the crawl still fetches once this many pages were parsed, then each
     # time the parsed pages have doubled (at most 10 times this apart), and once more when the crawl has ended.
     stream_load_pages: int = 1000
+    # `akhbar run` runs the quality gate's Great Expectations suite in a process of its own (AKHBAR_GATE_PROCESS),
+    # so that its memory (about 250 MB imported, more with the batch) is not added to the run's process.
+    gate_process: bool = True
     load_page_size: int = 500
     # Pages the quality gate reads and judges at a time, and pages one load transaction writes: each call of
     # validate or load works through the run's ready pages in batches this size, so its memory is bounded.
@@ -212,6 +215,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         parse_batch_size=get("PARSE_BATCH_SIZE", defaults.parse_batch_size, int),
         parse_workers=get("PARSE_WORKERS", defaults.parse_workers, positive),
         stream_load_pages=get("STREAM_LOAD_PAGES", defaults.stream_load_pages, positive),
+        gate_process=get("GATE_PROCESS", defaults.gate_process, boolean),
         load_page_size=get("LOAD_PAGE_SIZE", defaults.load_page_size, int),
         validate_batch_size=get("VALIDATE_BATCH_SIZE", defaults.validate_batch_size, int),
         load_batch_size=get("LOAD_BATCH_SIZE", defaults.load_batch_size, int),

@@ -39,7 +39,7 @@ from akhbar.pipeline.crawling import CrawlFailed, crawl
 from akhbar.pipeline.loading import load
 from akhbar.pipeline.parsing import ParsePool, Parser
 from akhbar.pipeline.runs import set_status
-from akhbar.pipeline.validation import validate
+from akhbar.pipeline.validation import GateProcess, judge_rows, validate
 from akhbar.quality import QualityGateFailed
 
 log = logging.getLogger(__name__)
@@ -92,8 +92,8 @@ class _Crawl:
 class _Stream:
     """The parse, gate and load of one run while pages arrive, with their totals."""
 
-    def __init__(self, settings: Settings, run_id: int, parser: Parser, watch: Watch):
-        self.settings, self.run_id, self.parser, self.watch = settings, run_id, parser, watch
+    def __init__(self, settings: Settings, run_id: int, parser: Parser, watch: Watch, judge=judge_rows):
+        self.settings, self.run_id, self.parser, self.watch, self.judge = settings, run_id, parser, watch, judge
         self.validated: Counter = Counter()
         self.loaded: Counter = Counter()
         self.gated_at = 0  # pages parsed when the gate last ran
@@ -132,7 +132,7 @@ class _Stream:
             fresh = not self.gate_ran or cur.fetchone()[0] > 0
         self.gated_at, self.gate_ran = self.staged(), True
         started = time.monotonic()
-        counts = validate(self.settings, self.run_id)
+        counts = validate(self.settings, self.run_id, self.judge)
         self.seconds["validate"] += time.monotonic() - started
         if fresh:
             self.validated.update({k: counts.get(k, 0) for k in _VALIDATE_KEYS})
@@ -196,10 +196,11 @@ class StreamingRun:
         crawler = _Crawl(settings, run_id, self.scrapy_settings)
         stream = None
         try:
-            with ParsePool(settings.parse_workers) as pool:
+            with ParsePool(settings.parse_workers) as pool, GateProcess() as gate_process:
                 self.step = "parse"
                 parser = Parser(settings, run_id, pool)
-                stream = _Stream(settings, run_id, parser, watch)
+                stream = _Stream(settings, run_id, parser, watch,
+                                 gate_process if settings.gate_process else judge_rows)
                 parser.claim(adopt=True, fresh_only=True)  # what runs that died left in flight, stored pages
                 while crawler.running():
                     watch("crawl", "progress", {})

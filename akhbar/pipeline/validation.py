@@ -15,8 +15,11 @@ recalled.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 
 from akhbar import db
@@ -73,7 +76,68 @@ def validation_frame(rows, allowed_domains=None):
     return frame
 
 
-def validate(settings: Settings, run_id: int) -> dict:
+def judge_rows(settings: Settings, rows: list[tuple], allowed_domains, run_name: str) -> dict[int, list[str]]:
+    """The Great Expectations suite over one source's (raw_page_id, url_key, article, fetched_at) rows: the
+    failed reason codes per raw page id. Runs where it is called: in this process, or in a :class:`GateProcess`."""
+    from akhbar import quality
+
+    return quality.validate_frame(validation_frame(rows, allowed_domains), settings, run_name=run_name)
+
+
+Judge = Callable[[Settings, list, object, str], dict]
+
+
+class GateProcess:
+    """The gate's Great Expectations work in one process of its own, kept for the life of this object.
+
+    Great Expectations and pandas hold about 250 MB once imported, and the suite's working memory grows with
+    the batch, so ``akhbar run``, whose own process also parses, loads and clusters, keeps that memory out of
+    its own. The process is started by a fork server (never a fork of this process, which holds database
+    connections and threads), on the first call. If it dies (``kill -9``, out of memory), the call is made
+    once more on a fresh process; a second death raises, and the gate's transaction rolls back as for any
+    error, leaving the pages staged for the next run.
+    """
+
+    def __init__(self):
+        self._context = multiprocessing.get_context("forkserver")
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(1, mp_context=self._context)
+        return self._executor
+
+    def __call__(self, settings: Settings, rows: list, allowed_domains, run_name: str) -> dict[int, list[str]]:
+        for attempt in (1, 2):
+            try:
+                return self._pool().submit(judge_rows, settings, rows, allowed_domains, run_name).result()
+            except BrokenProcessPool:
+                self.restart()
+                if attempt == 2:
+                    raise RuntimeError("the quality gate's process died twice on the same batch") from None
+                log.warning("the quality gate's process died; judging the batch again on a new one")
+        raise AssertionError("unreachable")
+
+    def pids(self) -> list[int]:
+        """The gate process's id, once started (for tests and benchmarks)."""
+        return [p.pid for p in (self._executor._processes or {}).values()] if self._executor else []
+
+    def restart(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def close(self) -> None:
+        self.restart()
+
+    def __enter__(self) -> GateProcess:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def validate(settings: Settings, run_id: int, judge: Judge = judge_rows) -> dict:
     """Run the quality gate on the run's staged pages; failures go to quarantine with their reasons.
 
     Row level: each failing page is quarantined with one reason code per failed check. Batch level: when a
@@ -86,9 +150,12 @@ def validate(settings: Settings, run_id: int) -> dict:
 
     Running it again on the same run reaches the same verdict while its pages are staged; a finished run
     (nothing staged, no parse failure since the last verdict) keeps the verdict it had.
+
+    ``judge`` runs the suite over a batch of one source's pages: :func:`judge_rows` here, or a
+    :class:`GateProcess`.
     """
     with lifecycle.lease(settings, run_id):
-        return _validate(settings, run_id)
+        return _validate(settings, run_id, judge)
 
 
 def _pages(tally: Counter) -> Iterator[tuple[str, list[str]]]:
@@ -98,7 +165,7 @@ def _pages(tally: Counter) -> Iterator[tuple[str, list[str]]]:
             yield source_key, list(reasons)
 
 
-def _validate(settings: Settings, run_id: int) -> dict:
+def _validate(settings: Settings, run_id: int, judge: Judge) -> dict:
     from akhbar import quality
 
     run = get_run(db.database_url(settings), run_id)
@@ -125,7 +192,7 @@ def _validate(settings: Settings, run_id: int) -> dict:
             if not rows:
                 break
             after, batches = rows[-1][0], batches + 1
-            _judge_batch(cur, settings, run_id, rows, batches, domains, by_reason, tally, counts)
+            _judge_batch(cur, settings, run_id, rows, batches, domains, by_reason, tally, counts, judge)
         # Pages the extractor already gave up on count as failures too: a broken extractor may raise instead
         # of returning empty fields. Once the run was judged and nothing is staged any more, only failures
         # after that verdict are new evidence.
@@ -159,25 +226,22 @@ def _validate(settings: Settings, run_id: int) -> dict:
 
 
 def _judge_batch(cur, settings: Settings, run_id: int, rows, batch: int, domains: dict, by_reason: dict,
-                 tally: Counter, counts: Counter) -> None:
+                 tally: Counter, counts: Counter, judge: Judge) -> None:
     """The row-level checks on one batch of staged pages: the failing ones are quarantined with their reasons,
     the others become ``validated`` (until the batch-level gate says otherwise)."""
-    from akhbar import quality
-
     failed: dict[int, list[str]] = {}
     for source_key in sorted({r[9] for r in rows}):
         if source_key not in domains:
             source = get_source(settings, source_key)
             domains[source_key] = source.canonical_domains or source.allowed_domains
-        frame = validation_frame(
-            [(page_id, key, {"url": url, "canonical_url": canonical, "title": title, "body": body,
-                             "published_at": published, "language": language}, fetched)
-             for page_id, key, url, canonical, title, body, published, language, fetched, key_of_source in rows
-             if key_of_source == source_key], domains[source_key])
+        mine = [(page_id, key, {"url": url, "canonical_url": canonical, "title": title, "body": body,
+                                "published_at": published, "language": language}, fetched)
+                for page_id, key, url, canonical, title, body, published, language, fetched, key_of_source in rows
+                if key_of_source == source_key]
         # one data docs site per source and call, and one more per later batch of the call
         name = f"crawl_run_{run_id}_{source_key}" + (f"_part{batch}" if batch > 1 else "")
-        failed |= quality.validate_frame(frame, settings, run_name=name)
-        del frame
+        failed |= judge(settings, mine, domains[source_key], name)
+        del mine
     statuses, quarantined, valid = [], [], []
     for page_id, _key, url, _canonical, title, _body, _published, _language, _fetched, source_key in rows:
         reasons = failed.get(page_id) or []
