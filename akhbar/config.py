@@ -74,7 +74,7 @@ class Settings:
     load_page_size: int = 500
     # Pages the quality gate reads and judges at a time, and pages one load transaction writes: each call of
     # validate or load works through the run's ready pages in batches this size, so its memory is bounded.
-    validate_batch_size: int = 5000
+    validate_batch_size: int = 2000
     load_batch_size: int = 10000
     # Memory one load transaction may use for sorts, hashes and the GIN pending lists (a PostgreSQL size).
     load_memory: str = "256MB"
