@@ -574,6 +574,10 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
     rows.append(("CPU seconds, bare", f"Scrapy {bare['cpu_s']}, page server {bare['server_cpu_s']}"))
     rows.append(("CPU seconds, akhbar", "page server " + str(run["server_cpu_s"]) + ", "
                  + ", ".join(f"{role} {entry['cpu_s']}" for role, entry in run["rss"].items())))
+    cores = len(os.sched_getaffinity(0))
+    cpu_total = run["server_cpu_s"] + sum(entry["cpu_s"] for entry in run["rss"].values())
+    rows.append(("CPU-bound floor", (f"{cpu_total:.1f} CPU s on {cores} cores: the whole run cannot end before "
+                                    f"{cpu_total / cores:.1f} s (ratio {cpu_total / cores / bare['wall_s']:.2f})")))
     rows.append(("articles", f"{run['articles']:,}; quarantined {state['quarantined']:,}; raw pages "
                              + ", ".join(f"{k} {v:,}" for k, v in state["raw_pages"].items())))
     rows.append(("WAL written, whole server", (f"{run['wal_mb']:,} MB during the run, {run['checkpoints']} "
@@ -595,7 +599,7 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
         "second_opinion": args.second_opinion, "bare_s": round(bare["wall_s"], 2),
         "bare_scrapy_elapsed_s": round(bare["scrapy_elapsed_s"], 2), "bare_pages": bare["pages"],
         "bare_peak_mb": bare["peak_mb"], "bare_cpu_s": bare["cpu_s"], "bare_server_cpu_s": bare["server_cpu_s"],
-        "akhbar_server_cpu_s": run["server_cpu_s"], "akhbar_searchable_s": round(searchable, 2) if searchable else None,
+        "akhbar_server_cpu_s": run["server_cpu_s"], "cores": len(os.sched_getaffinity(0)), "akhbar_searchable_s": round(searchable, 2) if searchable else None,
         "akhbar_exit_s": round(run["exit_s"], 2), "exit_code": run["returncode"],
         "ratio": round(ratio, 3) if ratio else None, "phases": phases, "peak_rss": run["rss"],
         "rss_samples": run["samples"], "server_wal_mb": run["wal_mb"], "server_checkpoints": run["checkpoints"], "articles": run["articles"], "quarantined": state["quarantined"],
