@@ -493,6 +493,9 @@ def final_state(url: str, pages: int) -> dict:
             (quarantined,) = cur.fetchone()
             cur.execute("SELECT title, url FROM articles WHERE url LIKE %s", (f"%/ar/news/{pages}.html",))
             last = cur.fetchone()
+            cur.execute("SELECT (stats->'crawl'->>'write_wait_s')::float FROM crawl_runs ORDER BY id DESC LIMIT 1")
+            row = cur.fetchone()
+            write_wait = row[0] if row else None
     finally:
         conn.close()
     found = False
@@ -500,7 +503,7 @@ def final_state(url: str, pages: int) -> dict:
         hits = search.search(Settings(database_url=url), last[0], limit=50)
         found = any(url_key(hit.url) == url_key(last[1]) for hit in hits)
     return {"raw_pages": states, "quarantined": quarantined, "last_page_loaded": last is not None,
-            "last_page_found_by_search": found}
+            "last_page_found_by_search": found, "write_wait_s": write_wait}
 
 
 def main(argv=None) -> int:
@@ -565,6 +568,8 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
             ("akhbar run, CLI exit", f"{run['exit_s']:.1f} s (exit code {run['returncode']})")]
     for name, times in phases.items():
         rows.append((f"  {name}", f"{times['took_s']:.1f} s (closed at {times['ended_s']:.1f} s)"))
+    if state.get("write_wait_s") is not None:
+        rows.append(("  crawl blocked on storage", f"{state['write_wait_s']:.1f} s (Scrapy waiting for its writer)"))
     for role in ("cli", "scrapy", "worker", "postgres"):
         if role in run["rss"]:
             entry = run["rss"][role]
@@ -603,7 +608,7 @@ def report(args, bare: dict, run: dict, state: dict) -> int:
         "akhbar_exit_s": round(run["exit_s"], 2), "exit_code": run["returncode"],
         "ratio": round(ratio, 3) if ratio else None, "phases": phases, "peak_rss": run["rss"],
         "rss_samples": run["samples"], "server_wal_mb": run["wal_mb"], "server_checkpoints": run["checkpoints"], "articles": run["articles"], "quarantined": state["quarantined"],
-        "raw_pages": state["raw_pages"], "last_page_searchable": state["last_page_found_by_search"],
+        "raw_pages": state["raw_pages"], "crawl_write_wait_s": state.get("write_wait_s"), "last_page_searchable": state["last_page_found_by_search"],
         "timed_out": run["timed_out"], "ok": ok,
     }, ensure_ascii=False))
     return 0 if ok else 2

@@ -3,7 +3,8 @@
 Pages are buffered and written together (one transaction per batch, not per page): a batch is flushed when it
 holds ``AKHBAR_RAW_BATCH_SIZE`` pages or ``AKHBAR_RAW_BATCH_BYTES`` of bodies, and when the spider closes.
 Batches are written by one writer thread, in order, so the reactor keeps downloading while PostgreSQL works;
-when more than a few batches wait, the crawl waits for the writer. At close the run's counts (outcomes per
+when more than a few batches wait, the crawl waits for the writer (the run's stats record how long, as
+``write_wait_s``). At close the run's counts (outcomes per
 URL kind, pages stored) go into ``crawl_runs.stats``; a failed write is recorded there as ``write_error``
 and fails the crawl step.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -43,6 +45,7 @@ class RawPagePipeline:
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="akhbar-raw-writer")
         self.queued: list[Future] = []
         self.write_error: str | None = None
+        self.write_wait_s = 0.0  # the reactor's time blocked on the writer (back-pressure)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -91,8 +94,11 @@ class RawPagePipeline:
         pages, outcomes = self.pages, self.outcomes
         self.pages, self.page_bytes, self.outcomes = [], 0, {}
         self.queued = [f for f in self.queued if not f.done() or self._check(f)]
-        while len(self.queued) >= MAX_QUEUED_BATCHES:  # back-pressure: PostgreSQL sets the pace
-            self._check(self.queued.pop(0), wait=True)
+        if len(self.queued) >= MAX_QUEUED_BATCHES:  # back-pressure: PostgreSQL sets the pace
+            started = time.monotonic()
+            while len(self.queued) >= MAX_QUEUED_BATCHES:
+                self._check(self.queued.pop(0), wait=True)
+            self.write_wait_s += time.monotonic() - started
         self.queued.append(self.writer.submit(self._write, pages, outcomes))
 
     def _check(self, future: Future, wait: bool = False) -> bool:
@@ -154,6 +160,7 @@ class RawPagePipeline:
                 stats["write_error"] = self.write_error
             stats.update(spider.run_counts())
             stats["timed_out"] = timed_out
+            stats["write_wait_s"] = round(self.write_wait_s, 3)
             if started is not None:
                 stats["elapsed_s"] = round((datetime.now(UTC) - started).total_seconds(), 3)
             with self.conn, self.conn.cursor() as cur:
