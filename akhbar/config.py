@@ -71,6 +71,10 @@ class Settings:
     # `akhbar run` runs the quality gate's Great Expectations suite in a process of its own (AKHBAR_GATE_PROCESS),
     # so that its memory (about 250 MB imported, more with the batch) is not added to the run's process.
     gate_process: bool = True
+    # The parse workers and the gate's process run this much below the normal CPU priority (AKHBAR_WORKER_NICE,
+    # 0-19): batch work yields the CPU to the crawl, whose response times AutoThrottle reads as the site's (on 2
+    # busy cores, 5,000 pages crawled in 20 s instead of 27 s, bench/e2e.py), and catches up when the crawl waits.
+    worker_nice: int = 10
     load_page_size: int = 500
     # Pages the quality gate reads and judges at a time, and pages one load transaction writes: each call of
     # validate or load works through the run's ready pages in batches this size, so its memory is bounded.
@@ -173,6 +177,14 @@ class Settings:
 _SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|TOKEN|CREDENTIAL", re.IGNORECASE)
 
 
+def nice_value(raw: str) -> int:
+    """A niceness increment, 0 to 19."""
+    value = int(raw)
+    if not 0 <= value <= 19:
+        raise ValueError(raw)
+    return value
+
+
 def boolean(raw: str) -> bool:
     """An on/off setting: 1/true/yes/on or 0/false/no/off."""
     value = raw.strip().lower()
@@ -216,6 +228,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         parse_workers=get("PARSE_WORKERS", defaults.parse_workers, positive),
         stream_load_pages=get("STREAM_LOAD_PAGES", defaults.stream_load_pages, positive),
         gate_process=get("GATE_PROCESS", defaults.gate_process, boolean),
+        worker_nice=get("WORKER_NICE", defaults.worker_nice, nice_value),
         load_page_size=get("LOAD_PAGE_SIZE", defaults.load_page_size, int),
         validate_batch_size=get("VALIDATE_BATCH_SIZE", defaults.validate_batch_size, int),
         load_batch_size=get("LOAD_BATCH_SIZE", defaults.load_batch_size, int),

@@ -17,6 +17,7 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -97,8 +98,11 @@ def parse_page(job: tuple) -> tuple:
     return ("staged", row, opinion)
 
 
-def _warm() -> None:
-    """Worker start: import what every page needs before the first page arrives."""
+def _warm(nice: int = 0) -> None:
+    """Worker start: lower its CPU priority by ``nice`` (see ``Settings.worker_nice``), and import what every page
+    needs before the first page arrives."""
+    if nice:
+        os.nice(nice)
     for name in _WORKER_PRELOAD:
         __import__(name)
 
@@ -111,15 +115,16 @@ class ParsePool:
     """``workers`` parse processes, started by a fork server (never a fork of this process, which may hold
     database connections and threads), and replaced when one of them dies."""
 
-    def __init__(self, workers: int):
-        self.workers = workers
+    def __init__(self, workers: int, nice: int = 0):
+        self.workers, self.nice = workers, nice
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(_WORKER_PRELOAD)
         self._executor = None
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_warm)
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_warm,
+                                                 initargs=(self.nice,))
         return self._executor
 
     def map(self, jobs: list[tuple]) -> list[tuple]:
@@ -281,7 +286,7 @@ def parse(settings: Settings, run_id: int, *, adopt: bool = True) -> dict:
     ``adopt``: also claim the in-flight pages of the source's runs that died (a maintenance re-parse, which
     works on the pages it reset, passes False).
     """
-    with lifecycle.lease(settings, run_id), ParsePool(settings.parse_workers) as pool:
+    with lifecycle.lease(settings, run_id), ParsePool(settings.parse_workers, settings.worker_nice) as pool:
         parser = Parser(settings, run_id, pool)
         parser.claim(adopt=adopt)
         parser.parse_pending()

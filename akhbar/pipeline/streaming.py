@@ -196,7 +196,8 @@ class StreamingRun:
         crawler = _Crawl(settings, run_id, self.scrapy_settings)
         stream = None
         try:
-            with ParsePool(settings.parse_workers) as pool, GateProcess() as gate_process:
+            with ParsePool(settings.parse_workers, settings.worker_nice) as pool, \
+                    GateProcess(settings.worker_nice) as gate_process:
                 self.step = "parse"
                 parser = Parser(settings, run_id, pool)
                 stream = _Stream(settings, run_id, parser, watch,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -89,6 +90,11 @@ def judge_rows(settings: Settings, rows: list[tuple], allowed_domains, run_name:
 Judge = Callable[[Settings, list, object, str], dict]
 
 
+def _lower_priority(nice: int) -> None:
+    if nice:
+        os.nice(nice)
+
+
 class GateProcess:
     """The gate's Great Expectations work in one process of its own, kept for the life of this object.
 
@@ -97,16 +103,18 @@ class GateProcess:
     its own. The process is started by a fork server (never a fork of this process, which holds database
     connections and threads), on the first call. If it dies (``kill -9``, out of memory), the call is made
     once more on a fresh process; a second death raises, and the gate's transaction rolls back as for any
-    error, leaving the pages staged for the next run.
+    error, leaving the pages staged for the next run. ``nice``: as the parse workers' (``Settings.worker_nice``).
     """
 
-    def __init__(self):
+    def __init__(self, nice: int = 0):
         self._context = multiprocessing.get_context("forkserver")
         self._executor: ProcessPoolExecutor | None = None
+        self.nice = nice
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(1, mp_context=self._context)
+            self._executor = ProcessPoolExecutor(1, mp_context=self._context, initializer=_lower_priority,
+                                                 initargs=(self.nice,))
         return self._executor
 
     def __call__(self, settings: Settings, rows: list, allowed_domains, run_name: str) -> dict[int, list[str]]:

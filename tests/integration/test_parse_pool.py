@@ -149,3 +149,30 @@ def test_two_copies_of_an_article_judged_in_different_parts_settle_as_in_one(set
         ("skipped", f"same article as raw page {newer}")]
     assert query("SELECT count(*) FROM articles WHERE raw_page_id = %s", (newer,)) == [(1,)]
     assert stream.totals()["skipped_duplicates"] == 1
+
+
+def test_the_parse_workers_and_the_gate_process_run_below_the_run_s_priority(tmp_path):
+    """Batch work yields the CPU to the crawl (Settings.worker_nice): the pool's workers and the gate's process
+    run ``nice`` steps below this process."""
+    from datetime import UTC, datetime
+
+    from test_gate_process import ROWS
+
+    from akhbar.config import Settings, load_settings
+    from akhbar.pipeline.parsing import ParsePool
+    from akhbar.pipeline.validation import GateProcess
+
+    assert load_settings({}).worker_nice == 10 and load_settings({"AKHBAR_WORKER_NICE": "0"}).worker_nice == 0
+    for bad in ("20", "-1", "low"):
+        with pytest.raises(ValueError, match="AKHBAR_WORKER_NICE"):
+            load_settings({"AKHBAR_WORKER_NICE": bad})
+    mine = os.nice(0)
+    want = min(19, mine + 5)
+    with ParsePool(2, nice=5) as pool:
+        # a page that is not HTML: the worker runs and returns the extractor's verdict
+        (result,) = pool.map([(1, 1, b"", "text/html", "https://example.com/a", datetime.now(UTC), None, None)])
+        assert result[0] in ("parse", "staged")
+        assert {psutil.Process(pid).nice() for pid in pool.pids()} == {want}
+    with GateProcess(nice=5) as gate:
+        gate(Settings(data_dir=tmp_path), ROWS[:1], ["example.com"], "nice")
+        assert [psutil.Process(pid).nice() for pid in gate.pids()] == [want]
