@@ -160,6 +160,31 @@ class Signer:
             phv = hv * self._a + self._b
         return np.minimum(self._template.hashvalues, phv.min(axis=0))
 
+    def signatures(self, batch: list[np.ndarray]) -> np.ndarray:
+        """``signature`` of each array of ``batch``, as the rows of one array, computed for the whole batch at
+        once: one pass per permutation over the batch's hashes (mixed once), each text's minimum taken by
+        ``np.minimum.reduceat`` (a call per permutation instead of one per text and a (shingles x 128) matrix
+        per text: a third of the time)."""
+        from datasketch.minhash import _fmix
+
+        out = np.tile(self._template.hashvalues, (len(batch), 1))
+        sizes = np.fromiter((h.size for h in batch), dtype=np.int64, count=len(batch))
+        filled = np.flatnonzero(sizes)
+        if not filled.size:
+            return out
+        hv = _fmix(np.concatenate([batch[i] for i in filled]).astype(np.uint32, copy=False), 32)
+        starts = np.zeros(filled.size, dtype=np.int64)
+        np.cumsum(sizes[filled][:-1], out=starts[1:])
+        buf = np.empty_like(hv)
+        mins = np.empty((len(self._a), filled.size), dtype=np.uint32)
+        with np.errstate(over="ignore"):
+            for j, (a, b) in enumerate(zip(self._a, self._b)):
+                np.multiply(hv, a, out=buf)
+                np.add(buf, b, out=buf)
+                np.minimum.reduceat(buf, starts, out=mins[j])
+        out[filled] = np.minimum(out[filled], mins.T)
+        return out
+
     def minhash(self, values: np.ndarray):
         from datasketch import MinHash
 
@@ -371,10 +396,11 @@ class Clusterer:
             return []
         t0 = time.perf_counter()
         out = []
+        signed = self.signer.signatures([p.shingles for c, p in zip(batch, profiles) if c.minhash is None])
+        fresh = iter(signed)
         for c, profile in zip(batch, profiles):
             self._evict(c.published - self.window)
-            values = (self.signer.from_bytes(c.minhash) if c.minhash is not None
-                      else self.signer.signature(profile.shingles))
+            values = self.signer.from_bytes(c.minhash) if c.minhash is not None else next(fresh)
             self.counts.processed += 1
             vector = Vector(profile, self.idf)
             if c.story_id is not None:  # a stored article keeps its story

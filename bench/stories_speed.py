@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import subprocess
 import sys
 import time
@@ -89,7 +88,7 @@ def load_unclustered(url: str, arts: list[dict]) -> None:
     """The synthetic articles into ``articles`` by the pipeline's load step, without clustering them."""
     run_id, page_ids = prepare(url, arts)
     with db.transaction(url) as cur:
-        pipeline.stage_extracted(cur, ((pid, run_id, a["source"], a["url"], json.dumps(a, ensure_ascii=False))
+        pipeline.stage_extracted(cur, (pipeline.staged_row(pid, run_id, a["source"], a, url_key=a["url"])
                                        for pid, a in zip(page_ids, arts)))
         db.execute_values(cur, "set_validation_status", [(pid, "valid", []) for pid in page_ids],
                           template="(%s, %s, %s::text[])", page_size=5000)
