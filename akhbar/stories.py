@@ -543,10 +543,20 @@ def _copy_buffer(assigned: list[Assignment], ids: dict, chunk: int) -> tuple[io.
     return buf, touched
 
 
-def _write_chunk(cur, buf: io.StringIO, chunk: int) -> None:
-    """One chunk's assignments into story_updates, then onto its articles (see update_article_stories.sql)."""
+def _write_chunk(cur, buf: io.StringIO, chunk: int, rows: int, story_ids: set) -> set:
+    """One chunk's assignments into story_updates, then onto its articles (see update_article_stories.sql),
+    then the aggregates of the stories it names refreshed and the search indexes' pending entries (the
+    UPDATE's new row versions) merged, while the next chunk is matched. Returns the stories whose refresh is
+    left to the end: those of a chunk some of whose articles changed since they were read (their UPDATE
+    skipped them), where a story may not have a member yet and refreshing it now would remove it while a
+    later chunk still names it."""
     cur.copy_expert(db.query("copy_story_updates"), buf)
     cur.execute(db.query("update_article_stories"), {"chunk": chunk})
+    if cur.rowcount != rows:
+        return story_ids
+    refresh(cur, story_ids)
+    cur.execute(db.query("flush_search_indexes"))
+    return set()
 
 
 def refresh(cur, story_ids: set[int]) -> None:
@@ -561,19 +571,21 @@ def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
 
     The articles are read once, in order, through a server-side cursor, and clustered a chunk at a time. A
     chunk's assignments are written (COPY into the temporary table ``story_updates``, then an UPDATE of its
-    articles) by a writer thread while the next chunk is matched in memory: the database works while Python
-    does, on the machine's other core (psycopg2 lets go of the GIL while the server works, and the connection
-    serializes the two threads' statements). The UPDATE skips a row whose body changed after it was read (a
-    load committed meanwhile): that article stays unclustered for the next run.
+    articles, then the refresh of the stories it names and the merge of the search indexes' pending entries)
+    by a writer thread while the next chunk is matched in memory: the database works while Python does, on
+    the machine's other core (psycopg2 lets go of the GIL while the server works, and the connection
+    serializes the two threads' statements). A story a later chunk joins is refreshed again after that
+    chunk's UPDATE, so each ends with the aggregates of all its members. The UPDATE skips a row whose body
+    changed after it was read (a load committed meanwhile): that article stays unclustered for the next run.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     clusterer = Clusterer(cur, settings)  # takes the lock before anything is read
     # the load's session settings: memory for the sorts and for the GIN pending lists, which the UPDATEs
-    # (new row versions) append to and flush_search_indexes moves into the search indexes once, at the end
+    # (new row versions) append to and flush_search_indexes moves into the search indexes after each chunk
     cur.execute(db.query("load_session"), {"memory": settings.load_memory})
     cur.execute(db.query("create_story_updates"))
-    touched: set = set()
+    deferred: set = set()  # stories refreshed at the end (see _write_chunk)
     writing = None  # the writer's work on the previous chunk
     with (cur.connection.cursor(name="akhbar_unclustered") as rows_cur,
           cur.connection.cursor() as write_cur, ThreadPoolExecutor(max_workers=1) as writer):
@@ -585,19 +597,18 @@ def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
             batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[6], None, r[7], r[8]) for r in rows]
             profiles = clusterer.prepare(batch)  # reads the database: before the writer starts
             if written is not None:
-                writing = writer.submit(_write_chunk, write_cur, written, chunk)
+                writing = writer.submit(_write_chunk, write_cur, written, chunk, len(assigned), stories_named)
             if not batch:
                 break
             assigned = clusterer.match(batch, profiles)  # in memory, while the previous chunk is written
             if writing is not None:
-                writing.result()
+                deferred |= writing.result()
             chunk += 1
             written, stories_named = _copy_buffer(assigned, clusterer.create_stories(), chunk)
-            touched |= stories_named
         if writing is not None:
-            writing.result()
+            deferred |= writing.result()
     clusterer.save_term_df()
-    refresh(cur, touched)
+    refresh(cur, deferred)
     if clusterer.counts.processed:
         cur.execute(db.query("flush_search_indexes"))
     return clusterer.counts

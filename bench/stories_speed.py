@@ -80,7 +80,7 @@ def baseline_module(commit: str):
 
     module.__file__ = str(ROOT / "akhbar" / "stories.py")  # the shipped scorer beside it: both use one model
     exec(compile(source, "baseline_stories", "exec"), module.__dict__)  # noqa: S102 (our code at the baseline)
-    module.db = types.SimpleNamespace(query=query, execute_values=execute_values)
+    module.db = types.SimpleNamespace(query=query, execute_values=execute_values, copy_text=db.copy_text)
     return module
 
 
