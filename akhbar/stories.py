@@ -29,6 +29,7 @@ import json
 import math
 import time
 from collections import Counter, defaultdict, deque
+from itertools import chain, repeat
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -214,10 +215,16 @@ class BandIndex:
         self.bands, self.rows = lsh.b, lsh.r
         self._buckets: dict[bytes, set] = {}
         self._keys: dict[object, list[bytes]] = {}
+        step = 4 * self.rows  # bytes per band (uint32 values)
+        self._slices = [(bytes((i,)), i * step, (i + 1) * step) for i in range(self.bands)]
+        self._last: tuple[bytes, list[bytes]] = (b"", [])  # a new article's signature is queried, then inserted
 
     def _band_keys(self, signature: bytes) -> list[bytes]:
-        step = 4 * self.rows  # bytes per band (uint32 values)
-        return [bytes((i,)) + signature[i * step:(i + 1) * step] for i in range(self.bands)]
+        if signature == self._last[0]:
+            return self._last[1]
+        bands = [prefix + signature[start:end] for prefix, start, end in self._slices]
+        self._last = (signature, bands)
+        return bands
 
     def insert(self, key, signature: bytes) -> None:
         bands = self._keys[key] = self._band_keys(signature)
@@ -412,11 +419,12 @@ class Clusterer:
             out.append(Assignment(c.key, story, reprint, self.signer.to_bytes(values),
                                   profile.shingles.astype("<u4").tobytes(), profile.to_json(), self.scorer.version,
                                   c.content_hash))
+        delta = self.df_delta
         for profile in profiles:  # the batch's words count from the next batch on, as they would once stored
             self.idf.add(profile)
             self.docs_delta += 1
-            for t in profile.body:
-                self.df_delta[t] += 1
+            words = profile.body.keys()
+            delta.update(zip(words, map((1).__add__, map(delta.get, words, repeat(0)))))
         self.counts.seconds += time.perf_counter() - t0
         return out
 
@@ -434,12 +442,9 @@ class Clusterer:
             self._joined(e.story)
             self.counts.reprints += 1
             return e.story, e.reprint
-        shared: Counter = Counter()
         by_term = self.by_term
-        for t in vector.top:
-            postings = by_term.get(t)
-            if postings and len(postings) <= MAX_POSTINGS:
-                shared.update(postings)
+        shared = Counter(chain.from_iterable(  # one Counter call over the postings, in the order of their updates
+            [postings for postings in map(by_term.get, vector.top) if postings and len(postings) <= MAX_POSTINGS]))
         lsh_hits = self.lsh.query(self.signer.to_bytes(values))
         by_words = [k for k, n in shared.items() if n >= MIN_SHARED_TOP]
         if len(by_words) > MAX_CANDIDATES:  # a crowded window (or a subject every outlet writes about)
@@ -537,7 +542,7 @@ def _copy_buffer(assigned: list[Assignment], ids: dict, chunk: int) -> tuple[io.
         touched.add(reprint)
         # hex digits and a folded word's letters need no COPY escape; the JSON and the hash get it all the same
         buf.write(f"{a.key[1]}\t{chunk}\t{story}\t{reprint}\t\\\\x{a.signature.hex()}\t\\\\x{a.shingles.hex()}\t"
-                  f"{db.copy_text(json.dumps(a.terms, ensure_ascii=False))}\t{db.copy_text(a.model)}\t"
+                  f"{db.copy_text(json.dumps(a.terms, ensure_ascii=False, separators=(',', ':')))}\t{db.copy_text(a.model)}\t"
                   f"{db.copy_text(a.content_hash)}\n")
     buf.seek(0)
     return buf, touched

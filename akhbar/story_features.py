@@ -191,9 +191,8 @@ class Idf:
 
     def add(self, profile: Profile) -> None:
         self.docs += 1
-        df = self.df
-        for t in profile.body:
-            df[t] = df.get(t, 0) + 1
+        df, words = self.df, profile.body.keys()
+        df.update(zip(words, map((1).__add__, map(df.get, words, repeat(0)))))  # df[t] += 1 for each, in C
 
     def weight(self, term: str) -> float:
         return math.log((1 + self.docs) / (1 + self.df.get(term, 0))) + 1.0
@@ -255,10 +254,15 @@ def _dot(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """Shared hashes over the smaller set's; both sorted and unique (the shared count np.intersect1d gives,
+    found by a binary search of the smaller in the larger)."""
     if not a.size or not b.size:
         return 0.0
-    shared = np.intersect1d(a, b, assume_unique=True).size
-    return shared / min(a.size, b.size)
+    if a.size > b.size:
+        a, b = b, a
+    at = np.searchsorted(b, a)
+    np.minimum(at, b.size - 1, out=at)
+    return np.count_nonzero(b[at] == a) / a.size
 
 
 def features(pa: Profile, va: Vector, pb: Profile, vb: Vector, hours_apart: float) -> list[float]:
