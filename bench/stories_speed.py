@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import json
 import subprocess
 import sys
 import time
@@ -81,7 +80,7 @@ def baseline_module(commit: str):
 
     module.__file__ = str(ROOT / "akhbar" / "stories.py")  # the shipped scorer beside it: both use one model
     exec(compile(source, "baseline_stories", "exec"), module.__dict__)  # noqa: S102 (our code at the baseline)
-    module.db = types.SimpleNamespace(query=query, execute_values=execute_values)
+    module.db = types.SimpleNamespace(query=query, execute_values=execute_values, copy_text=db.copy_text)
     return module
 
 
@@ -89,7 +88,7 @@ def load_unclustered(url: str, arts: list[dict]) -> None:
     """The synthetic articles into ``articles`` by the pipeline's load step, without clustering them."""
     run_id, page_ids = prepare(url, arts)
     with db.transaction(url) as cur:
-        pipeline.stage_extracted(cur, ((pid, run_id, a["source"], a["url"], json.dumps(a, ensure_ascii=False))
+        pipeline.stage_extracted(cur, (pipeline.staged_row(pid, run_id, a["source"], a, url_key=a["url"])
                                        for pid, a in zip(page_ids, arts)))
         db.execute_values(cur, "set_validation_status", [(pid, "valid", []) for pid in page_ids],
                           template="(%s, %s, %s::text[])", page_size=5000)

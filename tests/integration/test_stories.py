@@ -228,3 +228,39 @@ def test_kill_9_between_the_load_and_its_clustering_leaves_searchable_articles_t
     assert _sql(url, "SELECT count(*) FROM stories s WHERE s.member_count <> (SELECT count(*) FROM articles a"
                      " WHERE s.id IN (a.story_id, a.reprint_id))") == [(0,)]
     assert [h.story_id for h in search(settings, title) if h.article_id == article_id] != [None]
+
+
+def test_an_article_changed_while_its_chunk_was_clustered_is_left_out_and_its_story_kept_for_a_later_chunk(
+        staged_settings, query, monkeypatch):
+    """The writer refreshes each chunk's stories after the chunk's UPDATE. Here the first article's body is
+    changed (its content hash, as a load committing meanwhile would) after it was read: the UPDATE skips it,
+    so the story it started has no member yet when its chunk is written, and the next chunk's reprint of it
+    joins that story. The story must not be removed in between (the next UPDATE would name a story that is
+    gone); it ends with the one member written, and the changed article stays for the next clustering."""
+    from akhbar import stories
+
+    when = FETCHED - timedelta(days=2)
+    load(staged_settings, "youm7", [wire_version("youm7", when)])
+    load(staged_settings, "ahram", [wire_version("ahram", when + timedelta(hours=1))])
+    [(first, second)] = query("SELECT min(id), max(id) FROM articles")
+    assert query("SELECT count(DISTINCT story_id), count(DISTINCT reprint_id) FROM articles") == [(1, 1)]
+    query(open(stories.db.QUERIES_DIR / "reset_stories.sql", encoding="utf-8").read())
+
+    monkeypatch.setattr(stories, "CHUNK", 1)  # one article per chunk: the youm7 copy first, then ahram's
+    match = stories.Clusterer.match
+
+    def match_then_change_the_first(self, batch, profiles):
+        out = match(self, batch, profiles)
+        if [c.key for c in batch] == [("a", first)]:
+            query("UPDATE articles SET content_hash = 'changed meanwhile' WHERE id = %s", (first,))
+        return out
+
+    monkeypatch.setattr(stories.Clusterer, "match", match_then_change_the_first)
+    counts = stories.cluster_loaded(staged_settings)
+    assert counts.processed == 2 and counts.reprints == 1
+    assert query("SELECT id, minhash IS NULL, story_id IS NULL FROM articles ORDER BY id") == [
+        (first, True, True), (second, False, False)]
+    assert query("SELECT s.kind, s.member_count, s.canonical_article_id FROM stories s"
+                 " JOIN articles a ON s.id IN (a.story_id, a.reprint_id) ORDER BY s.kind") == [
+        ("event", 1, second), ("reprint", 1, second)]
+    assert query("SELECT count(*) FROM stories") == [(2,)]

@@ -53,3 +53,23 @@ def test_signatures_equal_datasketchs_own():
     assert ours.dtype == reference.hashvalues.dtype and ours.tolist() == reference.hashvalues.tolist()
     assert Signer().signature(np.zeros(0, dtype=np.uint32)).tolist() == MinHash(
         num_perm=NUM_PERM, seed=1, hashfunc=int, scheme="affine32").hashvalues.tolist()
+
+
+def test_a_batchs_signatures_equal_datasketchs_one_text_at_a_time():
+    """Signer.signatures (the whole chunk in one pass per permutation) gives each text the MinHash datasketch
+    gives it alone, empty texts included."""
+    import numpy as np
+    from datasketch import MinHash
+
+    from akhbar.stories import NUM_PERM, Signer
+
+    texts = ["اعلنت وزاره الصحه اليوم عن افتتاح مستشفي جديد في القاهره", "", "كلمه",
+             "قال الوزير ان الوزير قال ان الوزير قال", ""]
+    batch = [shingle_hashes(t, 3).astype(np.uint32) for t in texts]
+    ours = Signer().signatures(batch)
+    for hashes, row in zip(batch, ours):
+        reference = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int, scheme="affine32")
+        if hashes.size:
+            reference.update_batch(hashes.tolist())
+        assert row.tolist() == reference.hashvalues.tolist()
+    assert Signer().signatures([]).shape == (0, NUM_PERM)

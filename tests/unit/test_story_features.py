@@ -249,3 +249,27 @@ def test_a_stored_profile_keeps_its_lead_and_one_stored_without_it_falls_back_to
         idf.add(q)
     x = features(old, Vector(old, idf), other, Vector(other, idf), 1.0)
     assert x[6] == x[1]
+
+
+def test_the_heaviest_terms_tie_to_the_alphabetically_first():
+    """Vector.top is the TOP_TERMS smallest (-weight, term): a weight shared across the cut is decided by the
+    term's text. Weights written here: 15 distinct ones above, then 10 terms sharing the 16th."""
+    from akhbar.story_features import _heaviest
+
+    body = {f"t{i:02d}": 1.0 - i / 100 for i in range(15)}
+    tied = ["ي", "ب", "ه", "ا", "د", "ج", "و", "ز", "ح", "ط"]
+    body.update({t: 0.5 for t in tied})
+    body["tail"] = 0.1
+    top = _heaviest(body)
+    # the five of the ten first in code points: ا U+0627, ب U+0628, ج U+062C, ح U+062D, د U+062F (then ز U+0632)
+    assert top == set(list(body)[:15]) | {"ا", "ب", "ج", "ح", "د"}
+    assert _heaviest({"a": 0.1, "b": 0.2}) == {"a", "b"}  # TOP_TERMS or fewer: every term
+
+
+def test_containment_is_shared_shingles_over_the_smaller_set():
+    a = np.array([1, 5, 9, 12, 40], dtype=np.uint32)
+    b = np.array([5, 7, 9, 40, 41, 90, 100], dtype=np.uint32)
+    assert containment(a, b) == containment(b, a) == 3 / 5  # 5, 9 and 40
+    assert containment(np.array([100], dtype=np.uint32), b) == 1.0  # at b's end
+    assert containment(np.array([101], dtype=np.uint32), b) == 0.0  # past b's end
+    assert containment(a, np.zeros(0, dtype=np.uint32)) == 0.0
