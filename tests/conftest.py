@@ -80,7 +80,9 @@ def clean_db(pg_url):
 
     conn = psycopg2.connect(pg_url)
     with conn, conn.cursor() as cur:
-        cur.execute("TRUNCATE quarantine, articles, extracted_pages, raw_pages, crawl_runs, sources CASCADE")
+        # story_term_df: the document frequencies the clustering keeps (no foreign key brings it along)
+        cur.execute("TRUNCATE quarantine, articles, extracted_pages, raw_pages, crawl_runs, sources, stories, "
+                    "story_term_df CASCADE")
     conn.close()
     return pg_url
 
