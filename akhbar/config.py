@@ -73,6 +73,8 @@ class Settings:
     # validate or load works through the run's ready pages in batches this size, so its memory is bounded.
     validate_batch_size: int = 5000
     load_batch_size: int = 10000
+    # Load batches written side by side, each in its own session (AKHBAR_LOAD_WORKERS): one per core by default.
+    load_workers: int = field(default_factory=lambda: _cores())
     # Memory one load transaction may use for sorts, hashes and the GIN pending lists (a PostgreSQL size).
     load_memory: str = "256MB"
     download_timeout: int = 30
@@ -215,6 +217,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         load_page_size=get("LOAD_PAGE_SIZE", defaults.load_page_size, int),
         validate_batch_size=get("VALIDATE_BATCH_SIZE", defaults.validate_batch_size, int),
         load_batch_size=get("LOAD_BATCH_SIZE", defaults.load_batch_size, int),
+        load_workers=get("LOAD_WORKERS", defaults.load_workers, positive),
         load_memory=get("LOAD_MEMORY", defaults.load_memory),
         download_timeout=get("DOWNLOAD_TIMEOUT", defaults.download_timeout, int),
         download_maxsize=get("DOWNLOAD_MAXSIZE", defaults.download_maxsize, int),

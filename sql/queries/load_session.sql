@@ -8,8 +8,8 @@ SELECT set_config('work_mem', %(memory)s, true),
 -- A load's estimates are rough (temporary tables, JSON fields), and JIT-compiling its plans cost more than
 -- it saved when measured (0.85 s of a 3.4 s UPSERT of 20,000 articles).
 SET LOCAL jit = off;
--- The load's temporary tables (load_vectors holds a search vector of 2-3 KB per page) compress with lz4 where
--- the server has it, which is faster than the default pglz; elsewhere the default stays.
+-- What the load writes compressed (the search vectors, 2-3 KB per article, kept in the row) is compressed with
+-- lz4 where the server has it, which is faster than the default pglz; elsewhere the default stays.
 DO $$
 BEGIN
     PERFORM set_config('default_toast_compression', 'lz4', true);
