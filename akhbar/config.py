@@ -73,8 +73,9 @@ class Settings:
     # validate or load works through the run's ready pages in batches this size, so its memory is bounded.
     validate_batch_size: int = 5000
     load_batch_size: int = 10000
-    # Load batches written side by side, each in its own session (AKHBAR_LOAD_WORKERS): one per core by default.
-    load_workers: int = field(default_factory=lambda: _cores())
+    # Load batches written side by side, each in its own session (AKHBAR_LOAD_WORKERS): two per core by default,
+    # since a batch's session waits for the disk (WAL, TOAST) about a third of its time (bench/load.py).
+    load_workers: int = field(default_factory=lambda: 2 * _cores())
     # Memory one load transaction may use for sorts, hashes and the GIN pending lists (a PostgreSQL size).
     load_memory: str = "256MB"
     download_timeout: int = 30

@@ -13,10 +13,12 @@ Both loaders write identical ``articles`` rows, with the normalized text, conten
 - ours: the parse step's staging write of article-shaped rows into ``extracted_pages`` (``staged_row`` per
   article, COPY with the pipeline's ``stage_extracted``), then the load step as the pipeline runs it
   (``akhbar.pipeline``: ``analyze_staging``, then ``load_batches``: per batch of AKHBAR_LOAD_BATCH_SIZE pages,
-  one transaction with search vectors, in parallel workers where the server has them, one UPSERT,
-  ``sql/queries/load_articles.sql``, a flush of the GIN pending lists, and the staging rows' removal). Its
-  ratio is printed for the whole and for the load step alone; clustering, which runs in the same
-  transactions, is timed and printed on a line of its own, not counted in the ratio;
+  one transaction with one UPSERT that computes the search vectors as it writes the rows,
+  ``sql/queries/load_articles.sql``, and the staging rows' removal; AKHBAR_LOAD_WORKERS batches side by side,
+  each in its own session; then one flush of the GIN pending lists). Its ratio is printed for the whole and
+  for the load step alone; clustering, which runs after the load in a transaction of its own, is timed and
+  printed on a line of its own, not counted in the ratio. The settings come from the environment
+  (AKHBAR_LOAD_WORKERS, AKHBAR_LOAD_BATCH_SIZE, ...), with their defaults otherwise;
 - executemany: psycopg2 ``executemany`` of one INSERT ... ON CONFLICT per article, computing the same
   columns in SQL, in one transaction.
 

@@ -3,7 +3,7 @@
 The pages go in batches of ``Settings.load_batch_size`` (raw page id ranges), one transaction each, so a call
 works in bounded memory whatever the run's size, and can be made again at any time: while the run's crawl and
 parse are still producing pages, it loads what the gate has passed so far. ``Settings.load_workers`` batches
-(one per core by default) are loaded side by side, each in its own session and transaction: a statement that
+(two per core by default) are loaded side by side, each in its own session and transaction: a statement that
 writes never runs in parallel in PostgreSQL, and computing the search vectors is most of a load's work. A batch
 that fails leaves its pages staged and valid for the next call; the batches that committed stay loaded (the
 load then stops, once the batches beside the failed one have ended).
@@ -46,11 +46,12 @@ def analyze_staging(url: str, settings: Settings | None = None) -> None:
         cur.execute(db.query("analyze_staging"))
 
 
-def load_staged(cur, settings: Settings, run_id: int, pages: tuple[int, int] = ALL_PAGES) -> LoadResult:
+def load_staged(cur, settings: Settings, run_id: int, pages: tuple[int, int] = ALL_PAGES,
+                flush: bool = True) -> LoadResult:
     """The load of one batch inside the caller's transaction: UPSERT the run's valid staged pages with raw page
-    ids in ``pages`` (after, upto] into ``articles``, with the search vectors of those whose text changed, and
-    flush the search indexes. Call analyze_staging first, outside the transaction, and
-    ``stories.cluster_loaded`` after the batches commit."""
+    ids in ``pages`` (after, upto] into ``articles``, with the search vectors of those whose text changed, then
+    (with ``flush``) move the GIN entries pending into the indexes. Call analyze_staging first, outside the
+    transaction, and ``stories.cluster_loaded`` after the batches commit."""
     seconds: dict[str, float] = {}
     mark = time.perf_counter()
 
@@ -65,8 +66,9 @@ def load_staged(cur, settings: Settings, run_id: int, pages: tuple[int, int] = A
     cur.execute(db.query("load_articles"), batch)
     loaded, inserted, revisions = cur.fetchone()
     phase("upsert")
-    cur.execute(db.query("flush_search_indexes"))
-    phase("index_flush")
+    if flush:
+        cur.execute(db.query("flush_search_indexes"))
+        phase("index_flush")
     return LoadResult(loaded, inserted, revisions, seconds)
 
 
@@ -115,7 +117,13 @@ def load_batches(settings: Settings, run_id: int) -> tuple[dict, dict[str, float
 
     Batches of one run never share a URL key (one valid staged page per key and run), so the ones loaded side
     by side write different articles. The first batch to fail raises its error here, once the others running
-    have ended (committed or rolled back, each on its own)."""
+    have ended (committed or rolled back, each on its own).
+
+    The GIN entries the batches append wait in the indexes' pending lists (a session appending past
+    ``gin_pending_list_limit``, AKHBAR_LOAD_MEMORY, moves them into the index itself) and are moved in once,
+    at the end, in the transaction that marks the run loaded: one pass per index entry instead of one per
+    batch. A load that fails leaves what its committed batches appended pending, for the next load's flush (or
+    autovacuum); searches read pending entries too, only more slowly."""
     counts = {"articles_loaded": 0, "articles_new": 0, "revisions": 0}
     seconds: dict[str, float] = {}
     after = 0
@@ -125,6 +133,9 @@ def load_batches(settings: Settings, run_id: int) -> tuple[dict, dict[str, float
             with db.step_transaction(settings, "load") as cur:
                 pages = next_batch(cur, settings, run_id, after)
                 if pages is None and not running:  # nothing left: the run is loaded
+                    started = time.perf_counter()
+                    cur.execute(db.query("flush_search_indexes"))
+                    seconds["index_flush"] = time.perf_counter() - started
                     set_status(cur, run_id, "loaded", counts)
                     break
             if pages is not None:
@@ -146,7 +157,7 @@ def _load_batch(settings: Settings, run_id: int, pages: tuple[int, int]) -> Load
     """One load batch in a transaction (and session) of its own: the UPSERT, then the staging rows' removal and
     the pages' new state."""
     with db.step_transaction(settings, "load") as cur:
-        result = load_staged(cur, settings, run_id, pages)
+        result = load_staged(cur, settings, run_id, pages, flush=False)  # once, at the end of the load
         started = time.perf_counter()
         cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id, "after": pages[0], "upto": pages[1]})
         result.seconds["finish"] = time.perf_counter() - started

@@ -130,6 +130,18 @@ def test_batches_load_the_same_one_at_a_time_or_side_by_side(staged_settings, qu
     assert query("SELECT gin_clean_pending_list('articles_search'::regclass)") == [(0,)]
 
 
+def test_load_workers_setting():
+    import os
+
+    from akhbar.config import load_settings
+
+    assert load_settings({}).load_workers == 2 * len(os.sched_getaffinity(0))
+    assert load_settings({"AKHBAR_LOAD_WORKERS": "3"}).load_workers == 3
+    for bad in ("0", "-2", "four"):
+        with pytest.raises(ValueError, match="AKHBAR_LOAD_WORKERS"):
+            load_settings({"AKHBAR_LOAD_WORKERS": bad})
+
+
 def test_a_failed_batch_among_batches_side_by_side_stays_staged_for_the_next_load(staged_settings, query,
                                                                                   monkeypatch):
     settings = staged_settings.with_(load_workers=2, load_batch_size=4)
@@ -138,8 +150,8 @@ def test_a_failed_batch_among_batches_side_by_side_stays_staged_for_the_next_loa
     (third_first,), = query("SELECT min(id) + 8 FROM raw_pages WHERE crawl_run_id = %s", (run,))
     real_load_staged = loading.load_staged
 
-    def crash_in_third_batch(cur, settings, run_id, pages=loading.ALL_PAGES):
-        result = real_load_staged(cur, settings, run_id, pages)
+    def crash_in_third_batch(cur, settings, run_id, pages=loading.ALL_PAGES, **kwargs):
+        result = real_load_staged(cur, settings, run_id, pages, **kwargs)
         if pages[0] < third_first <= pages[1]:  # the batch of the run's 9th to 12th pages
             raise RuntimeError("connection lost")
         return result
