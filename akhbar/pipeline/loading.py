@@ -134,6 +134,7 @@ def load_batches(settings: Settings, run_id: int) -> tuple[dict, dict[str, float
                 pages = next_batch(cur, settings, run_id, after)
                 if pages is None and not running:  # nothing left: the run is loaded
                     started = time.perf_counter()
+                    cur.execute(db.query("load_session"), {"memory": settings.load_memory})
                     cur.execute(db.query("flush_search_indexes"))
                     seconds["index_flush"] = time.perf_counter() - started
                     set_status(cur, run_id, "loaded", counts)
