@@ -80,6 +80,9 @@ class Settings:
     # validate or load works through the run's ready pages in batches this size, so its memory is bounded.
     validate_batch_size: int = 2000
     load_batch_size: int = 10000
+    # Load batches written side by side, each in its own session (AKHBAR_LOAD_WORKERS): two per core by default,
+    # since a batch's session waits for the disk (WAL, TOAST) about a third of its time (bench/load.py).
+    load_workers: int = field(default_factory=lambda: 2 * _cores())
     # Memory one load transaction may use for sorts, hashes and the GIN pending lists (a PostgreSQL size).
     load_memory: str = "256MB"
     download_timeout: int = 30
@@ -232,6 +235,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         load_page_size=get("LOAD_PAGE_SIZE", defaults.load_page_size, int),
         validate_batch_size=get("VALIDATE_BATCH_SIZE", defaults.validate_batch_size, int),
         load_batch_size=get("LOAD_BATCH_SIZE", defaults.load_batch_size, int),
+        load_workers=get("LOAD_WORKERS", defaults.load_workers, positive),
         load_memory=get("LOAD_MEMORY", defaults.load_memory),
         download_timeout=get("DOWNLOAD_TIMEOUT", defaults.download_timeout, int),
         download_maxsize=get("DOWNLOAD_MAXSIZE", defaults.download_maxsize, int),

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import io
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -131,13 +130,31 @@ def copy_text(value) -> str:
 
 
 def copy_rows(cur, name: str, rows) -> None:
-    """COPY ``rows`` (tuples in the column order of the named ``COPY ... FROM STDIN`` query) into its table."""
-    buf = io.StringIO()
-    for row in rows:
-        buf.write("\t".join(map(copy_text, row)))
-        buf.write("\n")
-    buf.seek(0)
-    cur.copy_expert(query(name), buf)
+    """COPY ``rows`` (tuples in the column order of the named ``COPY ... FROM STDIN`` query) into its table.
+    The text is formatted as it is sent, a part at a time, so the server parses one part while this process
+    formats the next (instead of waiting for all of it)."""
+    cur.copy_expert(query(name), _CopyText(rows), size=COPY_PART_CHARS)
+
+
+# Characters of COPY text formatted and sent at a time by copy_rows.
+COPY_PART_CHARS = 256 * 1024
+
+
+class _CopyText:
+    """A reader of ``rows`` as COPY text, formatted as it is read (psycopg2's copy_expert calls ``read`` until
+    it returns an empty string; a part may be longer than asked, by less than one row)."""
+
+    def __init__(self, rows) -> None:
+        self._lines = ("\t".join(map(copy_text, row)) + "\n" for row in rows)
+
+    def read(self, size: int = -1) -> str:
+        parts, length = [], 0
+        for line in self._lines:
+            parts.append(line)
+            length += len(line)
+            if 0 <= size <= length:
+                break
+        return "".join(parts)
 
 
 def _yoyo_backend(url: str):

@@ -13,10 +13,12 @@ Both loaders write identical ``articles`` rows, with the normalized text, conten
 - ours: the parse step's staging write of article-shaped rows into ``extracted_pages`` (``staged_row`` per
   article, COPY with the pipeline's ``stage_extracted``), then the load step as the pipeline runs it
   (``akhbar.pipeline``: ``analyze_staging``, then ``load_batches``: per batch of AKHBAR_LOAD_BATCH_SIZE pages,
-  one transaction with search vectors, in parallel workers where the server has them, one UPSERT,
-  ``sql/queries/load_articles.sql``, a flush of the GIN pending lists, and the staging rows' removal). Its
-  ratio is printed for the whole and for the load step alone; clustering, which runs in the same
-  transactions, is timed and printed on a line of its own, not counted in the ratio;
+  one transaction with one UPSERT that computes the search vectors as it writes the rows,
+  ``sql/queries/load_articles.sql``, and the staging rows' removal; AKHBAR_LOAD_WORKERS batches side by side,
+  each in its own session; then one flush of the GIN pending lists). Its ratio is printed for the whole and
+  for the load step alone; clustering, which runs after the load in a transaction of its own, is timed and
+  printed on a line of its own, not counted in the ratio. The settings come from the environment
+  (AKHBAR_LOAD_WORKERS, AKHBAR_LOAD_BATCH_SIZE, ...), with their defaults otherwise;
 - executemany: psycopg2 ``executemany`` of one INSERT ... ON CONFLICT per article, computing the same
   columns in SQL, in one transaction.
 
@@ -47,7 +49,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from akhbar import db, pipeline, stories
-from akhbar.config import Settings
+from akhbar.config import load_settings
 from transforms.normalize import normalize_for_search
 
 # The shared corpus sits beside the checkout (../shared/corpus); --corpus points elsewhere.
@@ -179,7 +181,7 @@ def load_ours(url: str, run_id: int, page_ids: list[int], arts: list[dict]) -> t
     runs it: ``analyze_staging``, then ``load_batches`` (a transaction per AKHBAR_LOAD_BATCH_SIZE pages, the
     staging rows' removal and the pages' new state included). Returns (seconds without clustering, clustering
     seconds, the clustering's counts, seconds per phase)."""
-    settings = Settings(database_url=url)
+    settings = load_settings().with_(database_url=url)  # AKHBAR_LOAD_WORKERS, AKHBAR_LOAD_BATCH_SIZE apply
     t0 = time.perf_counter()
     for start in range(0, len(arts), STAGE_CHUNK):
         with db.transaction(url) as cur:
@@ -197,14 +199,19 @@ def load_ours(url: str, run_id: int, page_ids: list[int], arts: list[dict]) -> t
     counts, seconds = pipeline.load_batches(settings, run_id)
     t_batches = time.perf_counter() - t0
     assert counts["articles_loaded"] == len(arts), counts
-    # what the phases do not name: finding each batch, opening its transaction
-    seconds["other"] = t_batches - sum(seconds.values())
-    phases = {"staging": t_stage, "analyze": t_analyze, **seconds}
+    # the batches run side by side (AKHBAR_LOAD_WORKERS): their phases are summed over the batches, so they add
+    # up to more than the load's wall time; the ratio counts the wall time
+    phases = {"staging": t_stage, "analyze": t_analyze, "batches": t_batches}
+    phases["batch phases summed"] = seconds
     # story work (assigning stories, refreshing their aggregates) is reported as clustering: executemany does none.
     # It runs as the pipeline runs it: in a transaction of its own once the load has committed.
     t0 = time.perf_counter()
     clustered = stories.cluster_loaded(settings, run_id)
-    return sum(phases.values()), time.perf_counter() - t0, clustered, phases
+    return t_stage + t_analyze + t_batches, time.perf_counter() - t0, clustered, phases
+
+
+def settings_workers() -> int:
+    return load_settings().load_workers
 
 
 def vector_seconds(url: str) -> float:
@@ -340,7 +347,10 @@ def main(argv=None) -> int:
               " + load step)")
         print(f"  load step : {load_step:7.1f} s  {n / load_step:8,.0f} articles/s   ratio {many / load_step:.2f}x   "
               "(from rows the parse step staged)")
-        print("  ours by phase: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
+        summed = phases.pop("batch phases summed")
+        print("  ours by phase: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items())
+              + f" ({settings_workers()} load workers; in the batches, summed over them: "
+              + ", ".join(f"{k} {v:.1f} s" for k, v in summed.items()) + ")")
         print(f"  search vectors alone, computed serially on the loaded rows: {vectors:.1f} s (both loaders compute"
               " them)")
         print(f"clustering  : {clustering:7.1f} s for {counts.processed} articles ({counts.new_stories} stories), in its"

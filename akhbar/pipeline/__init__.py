@@ -22,7 +22,6 @@ from akhbar.db import DatabaseUnavailable
 from akhbar.pipeline import health, lifecycle
 from akhbar.pipeline.crawling import CrawlFailed, crawl
 from akhbar.pipeline.loading import (
-    PARALLEL_LOAD_PAGES,
     LoadResult,
     analyze_staging,
     cluster_stories,
@@ -37,7 +36,6 @@ from akhbar.pipeline.summary import RunSummary, summarize
 from akhbar.pipeline.validation import validate, validation_frame
 
 __all__ = [
-    "PARALLEL_LOAD_PAGES",
     "CrawlFailed",
     "LoadResult",
     "RunSummary",

@@ -2,8 +2,11 @@
 
 The pages go in batches of ``Settings.load_batch_size`` (raw page id ranges), one transaction each, so a call
 works in bounded memory whatever the run's size, and can be made again at any time: while the run's crawl and
-parse are still producing pages, it loads what the gate has passed so far. A batch that fails leaves its pages
-staged and valid for the next call; the batches before it stay loaded.
+parse are still producing pages, it loads what the gate has passed so far. ``Settings.load_workers`` batches
+(two per core by default) are loaded side by side, each in its own session and transaction: a statement that
+writes never runs in parallel in PostgreSQL, and computing the search vectors is most of a load's work. A batch
+that fails leaves its pages staged and valid for the next call; the batches that committed stay loaded (the
+load then stops, once the batches beside the failed one have ended).
 
 Clustering is not in the load's transactions: once the batches commit, ``stories.cluster_loaded`` clusters every
 article without a story signature in a transaction of its own, under the clustering lock (``stories.LOCK_KEY``),
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from akhbar import db
@@ -26,9 +30,6 @@ log = logging.getLogger(__name__)
 
 # The whole of a run's raw page ids: load_staged's default batch.
 ALL_PAGES = (0, 2**63 - 1)
-# From this many staged pages on, the search vectors of a load are computed by parallel workers (when the
-# server has them free): worker start-up costs a few milliseconds, a body's text search parsing about 0.3 ms.
-PARALLEL_LOAD_PAGES = 200
 
 
 @dataclass
@@ -45,11 +46,12 @@ def analyze_staging(url: str, settings: Settings | None = None) -> None:
         cur.execute(db.query("analyze_staging"))
 
 
-def load_staged(cur, settings: Settings, run_id: int, pages: tuple[int, int] = ALL_PAGES) -> LoadResult:
-    """The load of one batch inside the caller's transaction: compute the search vectors of the run's changed
-    valid staged pages with raw page ids in ``pages`` (after, upto], UPSERT them into ``articles`` and flush the
-    search indexes. Call analyze_staging first, outside the transaction, and ``stories.cluster_loaded`` after
-    the batches commit."""
+def load_staged(cur, settings: Settings, run_id: int, pages: tuple[int, int] = ALL_PAGES,
+                flush: bool = True) -> LoadResult:
+    """The load of one batch inside the caller's transaction: UPSERT the run's valid staged pages with raw page
+    ids in ``pages`` (after, upto] into ``articles``, with the search vectors of those whose text changed, then
+    (with ``flush``) move the GIN entries pending into the indexes. Call analyze_staging first, outside the
+    transaction, and ``stories.cluster_loaded`` after the batches commit."""
     seconds: dict[str, float] = {}
     mark = time.perf_counter()
 
@@ -61,16 +63,12 @@ def load_staged(cur, settings: Settings, run_id: int, pages: tuple[int, int] = A
 
     batch = {"run_id": run_id, "after": pages[0], "upto": pages[1]}
     cur.execute(db.query("load_session"), {"memory": settings.load_memory})
-    cur.execute(db.query("count_valid_staged"), batch)
-    if cur.fetchone()[0] >= PARALLEL_LOAD_PAGES:
-        cur.execute(db.query("load_parallel"))
-    cur.execute(db.query("load_search_vectors"), batch)
-    phase("vectors")
     cur.execute(db.query("load_articles"), batch)
     loaded, inserted, revisions = cur.fetchone()
     phase("upsert")
-    cur.execute(db.query("flush_search_indexes"))
-    phase("index_flush")
+    if flush:
+        cur.execute(db.query("flush_search_indexes"))
+        phase("index_flush")
     return LoadResult(loaded, inserted, revisions, seconds)
 
 
@@ -111,32 +109,62 @@ def _load(settings: Settings, run_id: int) -> dict:
 
 
 def load_batches(settings: Settings, run_id: int) -> tuple[dict, dict[str, float]]:
-    """The load's batches, one transaction each, until no valid staged page of the run is left; then the run's
-    status becomes ``loaded``. Call analyze_staging first. Returns the counts and the seconds per phase (summed
-    over the batches; ``finish`` is the staging rows' removal and the pages' new state, ``commit`` the
-    commits)."""
+    """The load's batches, one transaction each and ``settings.load_workers`` at a time, until no valid staged
+    page of the run is left; then the run's status becomes ``loaded``. Call analyze_staging first. Returns the
+    counts and the seconds per phase, summed over the batches (so over the batches loaded side by side, more
+    than the time that passed; ``finish`` is the staging rows' removal and the pages' new state, ``commit`` the
+    commits).
+
+    Batches of one run never share a URL key (one valid staged page per key and run), so the ones loaded side
+    by side write different articles. The first batch to fail raises its error here, once the others running
+    have ended (committed or rolled back, each on its own).
+
+    The GIN entries the batches append wait in the indexes' pending lists (a session appending past
+    ``gin_pending_list_limit``, AKHBAR_LOAD_MEMORY, moves them into the index itself) and are moved in once,
+    at the end, in the transaction that marks the run loaded: one pass per index entry instead of one per
+    batch. A load that fails leaves what its committed batches appended pending, for the next load's flush (or
+    autovacuum); searches read pending entries too, only more slowly."""
     counts = {"articles_loaded": 0, "articles_new": 0, "revisions": 0}
     seconds: dict[str, float] = {}
     after = 0
-    while True:
-        with db.step_transaction(settings, "load") as cur:
-            pages = next_batch(cur, settings, run_id, after)
-            if pages is None:  # nothing left: the run is loaded
-                set_status(cur, run_id, "loaded", counts)
-                break
-            result = load_staged(cur, settings, run_id, pages)
-            started = time.perf_counter()
-            cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id, "after": pages[0], "upto": pages[1]})
-            result.seconds["finish"] = time.perf_counter() - started
-            started = time.perf_counter()
-        result.seconds["commit"] = time.perf_counter() - started
-        after = pages[1]
-        for key, value in (("articles_loaded", result.loaded), ("articles_new", result.inserted),
-                           ("revisions", result.revisions)):
-            counts[key] += value
-        for key, value in result.seconds.items():
-            seconds[key] = seconds.get(key, 0.0) + value
+    with ThreadPoolExecutor(max(1, settings.load_workers), thread_name_prefix="akhbar-load") as pool:
+        running: set = set()
+        while True:
+            with db.step_transaction(settings, "load") as cur:
+                pages = next_batch(cur, settings, run_id, after)
+                if pages is None and not running:  # nothing left: the run is loaded
+                    started = time.perf_counter()
+                    cur.execute(db.query("load_session"), {"memory": settings.load_memory})
+                    cur.execute(db.query("flush_search_indexes"))
+                    seconds["index_flush"] = time.perf_counter() - started
+                    set_status(cur, run_id, "loaded", counts)
+                    break
+            if pages is not None:
+                running.add(pool.submit(_load_batch, settings, run_id, pages))
+                after = pages[1]
+            if pages is None or len(running) >= settings.load_workers:
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    result = future.result()  # a failed batch raises; the pool waits for the others first
+                    for key, value in (("articles_loaded", result.loaded), ("articles_new", result.inserted),
+                                       ("revisions", result.revisions)):
+                        counts[key] += value
+                    for key, value in result.seconds.items():
+                        seconds[key] = seconds.get(key, 0.0) + value
     return counts, seconds
+
+
+def _load_batch(settings: Settings, run_id: int, pages: tuple[int, int]) -> LoadResult:
+    """One load batch in a transaction (and session) of its own: the UPSERT, then the staging rows' removal and
+    the pages' new state."""
+    with db.step_transaction(settings, "load") as cur:
+        result = load_staged(cur, settings, run_id, pages, flush=False)  # once, at the end of the load
+        started = time.perf_counter()
+        cur.execute(db.query("finish_loaded_pages"), {"run_id": run_id, "after": pages[0], "upto": pages[1]})
+        result.seconds["finish"] = time.perf_counter() - started
+        started = time.perf_counter()
+    result.seconds["commit"] = time.perf_counter() - started
+    return result
 
 
 def cluster_stories(settings: Settings) -> dict:

@@ -2,9 +2,12 @@
 -- canonical URL key, in one statement.
 -- A page fetched earlier than the stored article never overwrites it. When the normalized body changed, the
 -- version that loses (the stored one, or a late-arriving older fetch) is kept in article_revisions with its
--- fetch time. The search vector of a text that changed comes from the temporary table load_vectors
--- (load_search_vectors.sql); the vector is not a generated column, which would cost it on every write; it is
--- filled just before, in the same transaction. Stories are not assigned here: a new article, or one whose body
+-- fetch time. The search vector is computed here, row by row as the rows are written, and only for a text that
+-- differs from the stored one (a new article, or a changed body or title); otherwise the stored vector stays.
+-- It is not a generated column, which would cost it on every write. One pass over the staged rows: no
+-- temporary table of vectors written and read back. A statement that writes never runs in parallel, so the
+-- load uses the cores by running batches side by side instead (akhbar.pipeline.loading.load_batches).
+-- Stories are not assigned here: a new article, or one whose body
 -- changed, is written without a signature (minhash NULL), and akhbar.stories.cluster_loaded clusters it after
 -- this transaction commits. The article
 -- fields are the staged row's own columns (the parse step staged them article-shaped, with the content hash),
@@ -17,7 +20,8 @@ WITH latest AS MATERIALIZED (
     -- when the planner believes articles to be empty (a first load) a nested loop over it then stays cheap
     -- instead of rescanning, for every staged row, the rows this statement has already inserted.
     SELECT e.raw_page_id, e.url_key, r.fetched_at, e.content_hash,
-           a.id AS old_id, a.fetched_at AS old_fetched_at, a.content_hash AS old_content_hash
+           a.id AS old_id, a.fetched_at AS old_fetched_at, a.content_hash AS old_content_hash,
+           a.title_norm AS old_title_norm
     FROM extracted_pages e
     JOIN raw_pages r ON r.id = e.raw_page_id
     LEFT JOIN articles a ON a.url_key = e.url_key
@@ -51,13 +55,12 @@ WITH latest AS MATERIALIZED (
            e.tags, e.language, e.images, e.published_at, e.published_raw, e.modified_at, e.modified_raw,
            e.extractor, e.extractor_version, s.fetched_at, e.title_norm, e.body_norm, e.agency, e.dateline,
            s.content_hash,
-           -- NULL from load_vectors means "unchanged": the stored vector stays (see DO UPDATE). Should the stored
-           -- row have gone since, compute it here.
-           coalesce(v.search_vector,
-                    CASE WHEN s.old_id IS NULL
-                         THEN akhbar_document_vector(e.title_norm, e.body_norm, akhbar_stop_lexemes()) END)
+           -- NULL means "unchanged": the stored vector stays (see DO UPDATE)
+           CASE WHEN s.old_id IS NULL OR s.old_content_hash IS DISTINCT FROM s.content_hash
+                     OR s.old_title_norm IS DISTINCT FROM e.title_norm
+                THEN akhbar_document_vector(e.title_norm, e.body_norm, (SELECT akhbar_stop_lexemes()))
+           END
     FROM latest s
-    JOIN load_vectors v ON v.raw_page_id = s.raw_page_id
     JOIN extracted_pages e ON e.raw_page_id = s.raw_page_id
     ON CONFLICT (url_key) DO UPDATE
     SET url = EXCLUDED.url, canonical_url = EXCLUDED.canonical_url, source_key = EXCLUDED.source_key,
