@@ -75,7 +75,6 @@ class Settings:
     # 0-19): batch work yields the CPU to the crawl, whose response times AutoThrottle reads as the site's (on 2
     # busy cores, 5,000 pages crawled in 20 s instead of 27 s, bench/e2e.py), and catches up when the crawl waits.
     worker_nice: int = 10
-    load_page_size: int = 500
     # Pages the quality gate reads and judges at a time, and pages one load transaction writes: each call of
     # validate or load works through the run's ready pages in batches this size, so its memory is bounded.
     validate_batch_size: int = 2000
@@ -232,7 +231,6 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         stream_load_pages=get("STREAM_LOAD_PAGES", defaults.stream_load_pages, positive),
         gate_process=get("GATE_PROCESS", defaults.gate_process, boolean),
         worker_nice=get("WORKER_NICE", defaults.worker_nice, nice_value),
-        load_page_size=get("LOAD_PAGE_SIZE", defaults.load_page_size, int),
         validate_batch_size=get("VALIDATE_BATCH_SIZE", defaults.validate_batch_size, int),
         load_batch_size=get("LOAD_BATCH_SIZE", defaults.load_batch_size, int),
         load_workers=get("LOAD_WORKERS", defaults.load_workers, positive),
