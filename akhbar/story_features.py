@@ -301,7 +301,8 @@ def _sparse_dot(a: Sparse, b: Sparse) -> float:
     """``_dot`` of two Sparse vectors, to the last bit: the products of the smaller one's terms (the first one's
     when they are as long) with the other's weights, in its order, summed left to right. The other's weights
     are put in a scratch array indexed by term number (zero elsewhere, so a term it lacks adds a product of 0,
-    which leaves a sum unchanged) and taken out again: four array operations, with no search."""
+    which leaves a sum unchanged) and taken out again: four array operations, with no search. The scratch
+    array is the module's: not for two threads at once (the clustering matches in one)."""
     global _scratch
     if a.ids.size > b.ids.size:
         a, b = b, a
