@@ -55,7 +55,7 @@ LOCK_KEY = 0x616B6862  # pg_advisory_xact_lock key for clustering ("akhb")
 CHUNK = 1000  # articles read, matched and written at a time (two chunks are in memory: one matched, one written)
 IDF_BATCH = 5000  # a load's articles count in the IDF this many at a time (a multiple of CHUNK; as when CHUNK was 5000)
 WINDOW_FETCH = 1000  # stored articles of the window read at a time
-MAX_WINDOW = 30_000  # articles the window holds at most (see Clusterer._cap)
+MAX_WINDOW = 20_000  # articles the window holds at most (see Clusterer._cap)
 SCORER_PATH = Path(__file__).with_name("story_scorer.json")
 LSH_THRESHOLD = 0.3  # Jaccard at which MinHash LSH proposes a pair; containment then decides
 MIN_SHARED_TOP = 3  # heavy words two articles must share to be scored as one event
@@ -370,7 +370,7 @@ class Clusterer:
     def _cap(self):
         """Forget the articles that joined the window first until it holds MAX_WINDOW: the fallback that bounds
         the clustering's memory when more articles than that fall within one window (72 hours; at MAX_WINDOW,
-        10,000 articles a day). A new article is then compared with the MAX_WINDOW that joined last (loaded
+        6,700 articles a day). A new article is then compared with the MAX_WINDOW that joined last (loaded
         from the database oldest first, then the clustered ones in publication order), and may miss an
         earlier copy or report of its event. ``counts.capped`` counts the articles forgotten early."""
         while len(self.known) > MAX_WINDOW and self.order:
