@@ -30,11 +30,13 @@ import math
 import time
 from collections import Counter, defaultdict, deque
 from itertools import chain, repeat
-from dataclasses import dataclass, field
+from operator import add
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
+import psycopg2.extensions
 
 from akhbar import db
 from akhbar.config import Settings
@@ -50,7 +52,10 @@ from akhbar.story_features import (
 
 NUM_PERM = 128
 LOCK_KEY = 0x616B6862  # pg_advisory_xact_lock key for clustering ("akhb")
-CHUNK = 5000
+CHUNK = 1000  # articles read, matched and written at a time (two chunks are in memory: one matched, one written)
+IDF_BATCH = 5000  # a load's articles count in the IDF this many at a time (a multiple of CHUNK; as when CHUNK was 5000)
+WINDOW_FETCH = 1000  # stored articles of the window read at a time
+MAX_WINDOW = 20_000  # articles the window holds at most (see Clusterer._cap)
 SCORER_PATH = Path(__file__).with_name("story_scorer.json")
 LSH_THRESHOLD = 0.3  # Jaccard at which MinHash LSH proposes a pair; containment then decides
 MIN_SHARED_TOP = 3  # heavy words two articles must share to be scored as one event
@@ -80,6 +85,7 @@ class ClusterCounts:
     joined: int = 0  # articles that joined a story that existed before them
     reprints: int = 0  # articles that joined a reprint group of another article
     seconds: float = 0.0
+    capped: int = 0  # window articles forgotten before their time (Clusterer._cap)
 
 
 @dataclass
@@ -213,8 +219,10 @@ class BandIndex:
 
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.bands, self.rows = lsh.b, lsh.r
-        self._buckets: dict[bytes, set] = {}
-        self._keys: dict[object, list[bytes]] = {}
+        # band -> the key in it, or a set of the keys when there are several: most bands of a text are its own,
+        # and a set of one key costs 216 bytes (at 37 bands, 8 KB an article of the window)
+        self._buckets: dict[bytes, object] = {}
+        self._keys: dict[object, bytes] = {}  # key -> its signature (its bands are cut again to remove it)
         step = 4 * self.rows  # bytes per band (uint32 values)
         self._slices = [(bytes((i,)), i * step, (i + 1) * step) for i in range(self.bands)]
         self._last: tuple[bytes, list[bytes]] = (b"", [])  # a new article's signature is queried, then inserted
@@ -227,21 +235,31 @@ class BandIndex:
         return bands
 
     def insert(self, key, signature: bytes) -> None:
-        bands = self._keys[key] = self._band_keys(signature)
+        if key in self._keys:
+            self.remove(key)
+        self._keys[key] = signature
         buckets = self._buckets
-        for band in bands:
+        for band in self._band_keys(signature):
             bucket = buckets.get(band)
             if bucket is None:
-                buckets[band] = {key}
-            else:
+                buckets[band] = key
+            elif type(bucket) is set:  # (a key is hashable, so never a set)
                 bucket.add(key)
+            elif bucket != key:
+                buckets[band] = {bucket, key}
 
     def remove(self, key) -> None:
+        signature = self._keys.pop(key, None)
+        if signature is None:
+            return
         buckets = self._buckets
-        for band in self._keys.pop(key, ()):
-            bucket = buckets[band]
-            bucket.discard(key)
-            if not bucket:
+        for band in self._band_keys(signature):
+            bucket = buckets.get(band)
+            if type(bucket) is set:
+                bucket.discard(key)
+                if len(bucket) == 1:
+                    buckets[band] = next(iter(bucket))
+            elif bucket is not None and bucket == key:
                 del buckets[band]
 
     def query(self, signature: bytes) -> set:
@@ -249,20 +267,26 @@ class BandIndex:
         buckets = self._buckets
         for band in self._band_keys(signature):
             bucket = buckets.get(band)
-            if bucket:
+            if bucket is None:
+                continue
+            if type(bucket) is set:
                 found |= bucket
+            else:
+                found.add(bucket)
         return found
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
+    """An article of the window: what matching a new article against it reads. Its profile keeps only its
+    shingles and numbers once its Vector is made (``Profile.scored``)."""
+
     published: object
     source: str
     story: object
     reprint: object
     profile: Profile
     vector: Vector | None = None
-    top: frozenset = field(default_factory=frozenset)
 
 
 class Clusterer:
@@ -294,6 +318,8 @@ class Clusterer:
         self.idf = idf if idf is not None else Idf()
         self.df_delta: dict[str, int] = defaultdict(int)
         self.docs_delta = 0
+        self._pending_df: dict[str, int] = {}  # words of the documents matched but not counted in the IDF yet
+        self._pending_docs = 0
         self._df_loaded: set[str] | None = None  # words whose stored frequency was read (None: in memory only)
         if cur is not None:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
@@ -327,7 +353,7 @@ class Clusterer:
             self._forget(key)
         if entry.vector is None:
             entry.vector = Vector(entry.profile, self.idf)
-        entry.top = entry.vector.top
+        entry.profile = entry.profile.scored()
         self.known[key] = entry
         self.story_members.setdefault(entry.story, []).append(key)
         first = self.story_first.get(entry.story)
@@ -335,9 +361,24 @@ class Clusterer:
             self.story_first[entry.story] = entry.published
         self.by_hash.setdefault(content_hash, key)
         self.lsh.insert(key, self.signer.to_bytes(signature))
-        for t in entry.top:
+        for t in entry.vector.top:
             self.by_term[t].add(key)
         self.order.append((entry.published, key, content_hash))
+        if len(self.known) > MAX_WINDOW:
+            self._cap()
+
+    def _cap(self):
+        """Forget the articles that joined the window first until it holds MAX_WINDOW: the fallback that bounds
+        the clustering's memory when more articles than that fall within one window (72 hours; at MAX_WINDOW,
+        6,700 articles a day). A new article is then compared with the MAX_WINDOW that joined last (loaded
+        from the database oldest first, then the clustered ones in publication order), and may miss an
+        earlier copy or report of its event. ``counts.capped`` counts the articles forgotten early."""
+        while len(self.known) > MAX_WINDOW and self.order:
+            published, key, content_hash = self.order.popleft()
+            entry = self.known.get(key)
+            if entry is not None and entry.published == published:  # (not a key indexed again since)
+                self._forget(key, content_hash)
+                self.counts.capped += 1
 
     def _forget(self, key, content_hash=None):
         entry = self.known.pop(key, None)
@@ -351,7 +392,7 @@ class Clusterer:
             if not members:
                 del self.story_members[entry.story]
                 self.story_first.pop(entry.story, None)
-        for t in entry.top:
+        for t in entry.vector.top:
             postings = self.by_term.get(t)
             if postings is not None:
                 postings.discard(key)
@@ -361,20 +402,34 @@ class Clusterer:
             del self.by_hash[content_hash]
 
     def _load_window(self, start, end, batch_profiles):
-        """Stored articles published in [start, end] join the index once (keys: ("a", id)), after the stored
-        frequencies of their words and of the batch's are read."""
-        self.cur.execute(db.query("clustered_in_window"), {"start": start, "end": end})
-        rows = []
-        for (article_id, published, story_id, reprint_id, source, minhash, shingles, terms,
-             content_hash) in self.cur.fetchall():
-            key = ("a", article_id)
-            if key not in self.known:
-                rows.append((key, published, story_id, reprint_id, source, minhash, content_hash,
-                             Profile.from_stored(shingles, terms)))
-        self._load_df(batch_profiles + [r[-1] for r in rows])
-        for key, published, story_id, reprint_id, source, minhash, content_hash, profile in rows:
-            self._index(key, _Entry(published, source, story_id, reprint_id or story_id, profile),
-                        self.signer.from_bytes(minhash), content_hash)
+        """Stored articles published in [start, end] join the index once (keys: ("a", id)), WINDOW_FETCH rows at
+        a time through a server-side cursor (the word counts read with them are dropped once each article's
+        Vector is made), each part after the stored frequencies of its words (and, with the first part, of the
+        batch's) were read. A word's weight depends on its own frequency and the document count only, both
+        read before any vector that holds the word is made: the same vectors as reading the whole window first."""
+        first = True
+        with self.cur.connection.cursor(name="akhbar_story_window") as window:
+            window.itersize = WINDOW_FETCH
+            window.execute(db.query("clustered_in_window"), {"start": start, "end": end})
+            while True:
+                fetched = window.fetchmany(WINDOW_FETCH)
+                rows = []
+                for (article_id, published, story_id, reprint_id, source, minhash, shingles, terms,
+                     content_hash) in fetched:
+                    key = ("a", article_id)
+                    if key not in self.known:
+                        rows.append((key, published, story_id, reprint_id, source, minhash, content_hash,
+                                     Profile.from_stored(shingles, terms)))
+                done = len(fetched) < WINDOW_FETCH
+                del fetched
+                if first or rows:
+                    self._load_df((batch_profiles if first else []) + [r[-1] for r in rows])
+                    first = False
+                for key, published, story_id, reprint_id, source, minhash, content_hash, profile in rows:
+                    self._index(key, _Entry(published, source, story_id, reprint_id or story_id, profile),
+                                self.signer.from_bytes(minhash), content_hash)
+                if done:
+                    break
 
     def _evict(self, before):
         while self.order and self.order[0][0] < before:
@@ -397,8 +452,9 @@ class Clusterer:
         self.counts.seconds += time.perf_counter() - t0
         return profiles
 
-    def match(self, batch: list[Candidate], profiles: list[Profile]) -> list[Assignment]:
-        """The rest of ``assign``, in memory only (no database)."""
+    def match(self, batch: list[Candidate], profiles: list[Profile], count: bool = True) -> list[Assignment]:
+        """The rest of ``assign``, in memory only (no database). The batch's words count in the IDF from the next
+        call on (with ``count=False``: from the next ``count_pending``)."""
         if not batch:
             return []
         t0 = time.perf_counter()
@@ -419,14 +475,29 @@ class Clusterer:
             out.append(Assignment(c.key, story, reprint, self.signer.to_bytes(values),
                                   profile.shingles.astype("<u4").tobytes(), profile.to_json(), self.scorer.version,
                                   c.content_hash))
-        delta = self.df_delta
+        delta, pending = self.df_delta, self._pending_df
         for profile in profiles:  # the batch's words count from the next batch on, as they would once stored
-            self.idf.add(profile)
             self.docs_delta += 1
             words = profile.body.keys()
             delta.update(zip(words, map((1).__add__, map(delta.get, words, repeat(0)))))
+            pending.update(zip(words, map((1).__add__, map(pending.get, words, repeat(0)))))
+        self._pending_docs += len(profiles)
+        if count:
+            self.count_pending()
         self.counts.seconds += time.perf_counter() - t0
         return out
+
+    def count_pending(self) -> None:
+        """Add the documents matched since the last call to the IDF (``Idf.add`` of each, at once: the same
+        counts). ``match(..., count=False)`` leaves them pending, so that the IDF can grow every IDF_BATCH
+        articles whatever the size of the chunks matched."""
+        if not self._pending_docs:
+            return
+        df, pending = self.idf.df, self._pending_df
+        self.idf.docs += self._pending_docs
+        df.update(zip(pending, map(add, map(df.get, pending, repeat(0)), pending.values())))
+        pending.clear()
+        self._pending_docs = 0
 
     def _new(self, kind: str):
         placeholder = (kind, len(self.new_stories) + 1)
@@ -532,10 +603,11 @@ class Clusterer:
         self.docs_delta = 0
 
 
-def _copy_buffer(assigned: list[Assignment], ids: dict, chunk: int) -> tuple[io.StringIO, set]:
+def _copy_buffer(assigned: list[Assignment], ids: dict, chunk: int, encoding: str) -> tuple[io.BytesIO, set]:
     """The COPY text of story_updates rows (id, chunk, story_id, reprint_id, minhash, shingles, terms, model,
-    content_hash) for these assignments, and the stories they name."""
-    buf, touched = io.StringIO(), set()
+    content_hash) for these assignments, encoded for the connection (a StringIO holding Arabic text keeps 4
+    bytes a character once read), and the stories they name."""
+    buf, touched = io.BytesIO(), set()
     for a in assigned:
         story, reprint = ids.get(a.story, a.story), ids.get(a.reprint, a.reprint)
         touched.add(story)
@@ -543,12 +615,12 @@ def _copy_buffer(assigned: list[Assignment], ids: dict, chunk: int) -> tuple[io.
         # hex digits and a folded word's letters need no COPY escape; the JSON and the hash get it all the same
         buf.write(f"{a.key[1]}\t{chunk}\t{story}\t{reprint}\t\\\\x{a.signature.hex()}\t\\\\x{a.shingles.hex()}\t"
                   f"{db.copy_text(json.dumps(a.terms, ensure_ascii=False, separators=(',', ':')))}\t{db.copy_text(a.model)}\t"
-                  f"{db.copy_text(a.content_hash)}\n")
+                  f"{db.copy_text(a.content_hash)}\n".encode(encoding))
     buf.seek(0)
     return buf, touched
 
 
-def _write_chunk(cur, buf: io.StringIO, chunk: int, rows: int, story_ids: set) -> set:
+def _write_chunk(cur, buf: io.BytesIO, chunk: int, rows: int, story_ids: set) -> set:
     """One chunk's assignments into story_updates, then onto its articles (see update_article_stories.sql),
     then the aggregates of the stories it names refreshed and the search indexes' pending entries (the
     UPDATE's new row versions) merged, while the next chunk is matched. Returns the stories whose refresh is
@@ -591,25 +663,34 @@ def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
     cur.execute(db.query("load_session"), {"memory": settings.load_memory})
     cur.execute(db.query("create_story_updates"))
     deferred: set = set()  # stories refreshed at the end (see _write_chunk)
+    encoding = psycopg2.extensions.encodings.get(cur.connection.encoding, "utf-8")
     writing = None  # the writer's work on the previous chunk
     with (cur.connection.cursor(name="akhbar_unclustered") as rows_cur,
           cur.connection.cursor() as write_cur, ThreadPoolExecutor(max_workers=1) as writer):
         rows_cur.itersize = CHUNK
         rows_cur.execute(db.query("unclustered_in_order"))
-        chunk, written = 0, None
+        chunk, written, written_rows, stories_named, since_counted = 0, None, 0, set(), 0
         while True:
             rows = rows_cur.fetchmany(CHUNK)
             batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[6], None, r[7], r[8]) for r in rows]
+            rows = None
             profiles = clusterer.prepare(batch)  # reads the database: before the writer starts
             if written is not None:
-                writing = writer.submit(_write_chunk, write_cur, written, chunk, len(assigned), stories_named)
+                writing = writer.submit(_write_chunk, write_cur, written, chunk, written_rows, stories_named)
             if not batch:
                 break
-            assigned = clusterer.match(batch, profiles)  # in memory, while the previous chunk is written
+            assigned = clusterer.match(batch, profiles, count=False)  # in memory, while the previous chunk is written
+            since_counted += len(batch)
+            if since_counted >= IDF_BATCH:
+                clusterer.count_pending()
+                since_counted = 0
             if writing is not None:
                 deferred |= writing.result()
             chunk += 1
-            written, stories_named = _copy_buffer(assigned, clusterer.create_stories(), chunk)
+            written = writing = None  # the chunk written: its buffer goes before the next one is made
+            written, stories_named = _copy_buffer(assigned, clusterer.create_stories(), chunk, encoding)
+            written_rows = len(assigned)
+            assigned = batch = profiles = None  # (the next chunk is read before these would be replaced)
         if writing is not None:
             deferred |= writing.result()
     clusterer.save_term_df()

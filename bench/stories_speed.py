@@ -2,7 +2,7 @@
 earlier commit (the baseline) on the same articles in the same run.
 
     .venv/bin/python bench/stories_speed.py [--rows 100000] [--baseline-commit 2b25b90]
-        [--server postgresql://postgres@127.0.0.1:5432/postgres] [--no-baseline]
+        [--server postgresql://postgres@127.0.0.1:5432/postgres] [--no-baseline] [--memory] [--concentrated]
 
 It creates a database of its own, loads bench/load.py's synthetic articles (about 3 KB of Arabic each, drawn
 from the corpus's words, no duplicates) with the pipeline's load step, which leaves them unclustered, then:
@@ -13,12 +13,20 @@ from the corpus's words, no duplicates) with the pipeline's load step, which lea
 Between the two every story is forgotten (``reset_stories``) and the table vacuumed. Both must give every
 article the same story, reprint group, signature, shingles and word counts; that is checked, and the ratio of
 the two times printed. Each is timed from the first query to the commit.
+
+``--memory`` runs each clustering (the baseline's, then ours) in a fresh process of its own and prints its
+peak resident memory (VmHWM, see peak_rss_mb) beside what the process held before clustering (Python, numpy,
+psycopg2, the clustering modules): the clustering's own peak is the difference. ``--concentrated`` publishes
+the synthetic articles within 48 hours instead of four minutes apart (all of them in one another's window: the
+worst case for the memory the window holds).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
+import resource
 import subprocess
 import sys
 import time
@@ -84,6 +92,52 @@ def baseline_module(commit: str):
     return module
 
 
+def concentrate(arts: list[dict], hours: float = 48.0) -> None:
+    """Publish the articles within ``hours`` of the first, in the same order."""
+    from datetime import datetime, timedelta
+
+    start = datetime.fromisoformat(arts[0]["published_at"])
+    step = timedelta(hours=hours) / max(1, len(arts))
+    for i, a in enumerate(arts):
+        published = start + step * i
+        a["published_at"] = published.isoformat()
+        a["fetched_at"] = (published + timedelta(minutes=5)).isoformat()
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory: VmHWM, the high-water mark of its own memory map. (ru_maxrss would
+    do in a process forked from a small one, but Linux carries a parent's high-water mark into the child it
+    forks and across exec: here the parent holds the synthetic articles.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024  # kB
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux (elsewhere: bytes)
+
+
+def child(which: str, url: str, commit: str) -> None:
+    """One clustering in this (fresh) process: prints its counts, time and memory as one JSON line."""
+    settings = Settings(database_url=url)
+    module = baseline_module(commit) if which == "baseline" else stories
+    before = peak_rss_mb()
+    t0 = time.perf_counter()
+    if which == "baseline":
+        with db.transaction(url) as cur:
+            counts = module.cluster_unclustered(cur, settings)
+    else:
+        counts = module.cluster_loaded(settings)
+    seconds = time.perf_counter() - t0
+    print(json.dumps({"seconds": seconds, "processed": counts.processed, "new_stories": counts.new_stories,
+                      "reprints": counts.reprints, "rss_before_mb": before, "peak_rss_mb": peak_rss_mb()}))
+
+
+def in_child(which: str, url: str, commit: str) -> tuple[dict, types.SimpleNamespace]:
+    out = subprocess.run([sys.executable, __file__, "--child", which, "--child-url", url, "--baseline-commit",
+                          commit], capture_output=True, text=True, check=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    return result, types.SimpleNamespace(processed=result["processed"], new_stories=result["new_stories"],
+                                         reprints=result["reprints"])
+
+
 def load_unclustered(url: str, arts: list[dict]) -> None:
     """The synthetic articles into ``articles`` by the pipeline's load step, without clustering them."""
     run_id, page_ids = prepare(url, arts)
@@ -121,21 +175,39 @@ def main(argv=None) -> int:
     parser.add_argument("--no-baseline", action="store_true", help="time the current code only")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--profile", help="write a cProfile of the current code's run to this file")
+    parser.add_argument("--memory", action="store_true",
+                        help="cluster in a fresh process each and print its peak resident memory")
+    parser.add_argument("--concentrated", action="store_true", help="publish the articles within 48 hours")
+    parser.add_argument("--child", choices=("baseline", "ours"), help=argparse.SUPPRESS)
+    parser.add_argument("--child-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        child(args.child, args.child_url, args.baseline_commit)
+        return 0
+    memory: dict[str, dict] = {}
 
     with db.scratch_database(args.server, "akhbar_bench_stories", keep=args.keep) as url:
         settings = Settings(database_url=url)
         arts = synthetic_articles(args.rows)
+        if args.concentrated:
+            concentrate(arts)
         load_unclustered(url, arts)
+        rows = len(arts)
+        arts = None  # not held while clustering
         vacuum(url)
-        print(f"{len(arts)} synthetic articles loaded, unclustered")
+        print(f"{rows} synthetic articles loaded, unclustered"
+              + (", published within 48 hours" if args.concentrated else ""))
         before = None
         if not args.no_baseline:
             old = baseline_module(args.baseline_commit)
-            t0 = time.perf_counter()
-            with db.transaction(url) as cur:
-                old_counts = old.cluster_unclustered(cur, settings)
-            old_seconds = time.perf_counter() - t0
+            if args.memory:
+                memory["baseline"], old_counts = in_child("baseline", url, args.baseline_commit)
+                old_seconds = memory["baseline"]["seconds"]
+            else:
+                t0 = time.perf_counter()
+                with db.transaction(url) as cur:
+                    old_counts = old.cluster_unclustered(cur, settings)
+                old_seconds = time.perf_counter() - t0
             before = assignments(url)
             print(f"baseline ({args.baseline_commit}): {old_seconds:7.1f} s for {old_counts.processed} articles "
                   f"({old_counts.new_stories} stories, {old_counts.reprints} reprints)")
@@ -148,20 +220,27 @@ def main(argv=None) -> int:
 
             profiler = cProfile.Profile()
             profiler.enable()
-        t0 = time.perf_counter()
-        counts = stories.cluster_loaded(settings)
-        seconds = time.perf_counter() - t0
+        if args.memory:
+            memory["ours"], counts = in_child("ours", url, args.baseline_commit)
+            seconds = memory["ours"]["seconds"]
+        else:
+            t0 = time.perf_counter()
+            counts = stories.cluster_loaded(settings)
+            seconds = time.perf_counter() - t0
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(args.profile)
         after = assignments(url)
-        assert after[0] == after[1] == len(arts), f"articles left unclustered: {after}"
+        assert after[0] == after[1] == rows, f"articles left unclustered: {after}"
         same = "" if before is None else (
             "; same assignments as the baseline: checked" if before == after else "; ASSIGNMENTS DIFFER")
         print(f"ours       : {seconds:7.1f} s for {counts.processed} articles ({counts.new_stories} stories, "
               f"{counts.reprints} reprints), {counts.processed / seconds:,.0f} articles/s{same}")
+        for which, m in memory.items():
+            print(f"peak RSS {which:8}: {m['peak_rss_mb']:6.0f} MB ({m['rss_before_mb']:.0f} MB before clustering, "
+                  f"{m['peak_rss_mb'] - m['rss_before_mb']:.0f} MB more at the peak)")
         if before is not None:
-            print(f"clustering {len(arts)} articles: ratio baseline/ours {old_seconds / seconds:.2f}x")
+            print(f"clustering {rows} articles: ratio baseline/ours {old_seconds / seconds:.2f}x")
             if before != after:
                 return 1
     return 0

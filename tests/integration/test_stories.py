@@ -249,8 +249,8 @@ def test_an_article_changed_while_its_chunk_was_clustered_is_left_out_and_its_st
     monkeypatch.setattr(stories, "CHUNK", 1)  # one article per chunk: the youm7 copy first, then ahram's
     match = stories.Clusterer.match
 
-    def match_then_change_the_first(self, batch, profiles):
-        out = match(self, batch, profiles)
+    def match_then_change_the_first(self, batch, profiles, **kwargs):
+        out = match(self, batch, profiles, **kwargs)
         if [c.key for c in batch] == [("a", first)]:
             query("UPDATE articles SET content_hash = 'changed meanwhile' WHERE id = %s", (first,))
         return out

@@ -273,3 +273,26 @@ def test_containment_is_shared_shingles_over_the_smaller_set():
     assert containment(np.array([100], dtype=np.uint32), b) == 1.0  # at b's end
     assert containment(np.array([101], dtype=np.uint32), b) == 0.0  # past b's end
     assert containment(a, np.zeros(0, dtype=np.uint32)) == 0.0
+
+
+def test_the_window_vectors_dot_product_is_the_dicts_to_the_last_bit():
+    """Sparse vectors (what the clustering window holds) give the dict's dot product, summed in the same order,
+    so the features, and the assignments, do not change by a bit."""
+    from akhbar.story_features import Sparse, _dot, _sparse_dot, _weighted
+
+    texts, pairs = _labelled_texts()
+    idf = Idf()
+    profiles = {docno: Profile.of(t, b) for docno, (t, b, _) in texts.items()}
+    for p in profiles.values():
+        idf.add(p)
+    weighted = {docno: (_weighted(p.body, idf), _weighted(p.lead, idf)) for docno, p in profiles.items()}
+    sparse = {docno: tuple(map(Sparse, w)) for docno, w in weighted.items()}
+    shared = 0
+    for a, b in pairs:
+        for part in (0, 1):
+            plain = _dot(weighted[a][part], weighted[b][part])
+            assert _sparse_dot(sparse[a][part], sparse[b][part]) == plain, (a, b, part)
+            assert _sparse_dot(sparse[b][part], sparse[a][part]) == _dot(weighted[b][part], weighted[a][part])
+            shared += plain > 0
+    assert shared > 0
+    assert _sparse_dot(Sparse({}), sparse[pairs[0][0]][0]) == 0
