@@ -27,6 +27,7 @@ from akhbar import db, second_opinion
 from akhbar.config import Settings
 from akhbar.pipeline import lifecycle
 from akhbar.pipeline.runs import get_run, quarantine_row, set_status
+from akhbar.pipeline.workers import start_worker
 from akhbar.sources import get_source
 
 log = logging.getLogger(__name__)
@@ -98,11 +99,10 @@ def parse_page(job: tuple) -> tuple:
     return ("staged", row, opinion)
 
 
-def _warm(nice: int = 0) -> None:
-    """Worker start: lower its CPU priority by ``nice`` (see ``Settings.worker_nice``), and import what every page
-    needs before the first page arrives."""
-    if nice:
-        os.nice(nice)
+def _warm(nice: int = 0, run_pid: int | None = None) -> None:
+    """Worker start (:func:`akhbar.pipeline.workers.start_worker`), then import what every page needs before the
+    first page arrives."""
+    start_worker(nice, run_pid)
     for name in _WORKER_PRELOAD:
         __import__(name)
 
@@ -124,7 +124,7 @@ class ParsePool:
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_warm,
-                                                 initargs=(self.nice,))
+                                                 initargs=(self.nice, os.getpid()))
         return self._executor
 
     def map(self, jobs: list[tuple]) -> list[tuple]:

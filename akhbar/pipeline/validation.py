@@ -27,6 +27,7 @@ from akhbar import db
 from akhbar.config import Settings
 from akhbar.pipeline import lifecycle
 from akhbar.pipeline.runs import get_run, quarantine_row, set_status
+from akhbar.pipeline.workers import start_worker
 from akhbar.sources import get_source
 
 log = logging.getLogger(__name__)
@@ -90,11 +91,6 @@ def judge_rows(settings: Settings, rows: list[tuple], allowed_domains, run_name:
 Judge = Callable[[Settings, list, object, str], dict]
 
 
-def _lower_priority(nice: int) -> None:
-    if nice:
-        os.nice(nice)
-
-
 class GateProcess:
     """The gate's Great Expectations work in one process of its own, kept for the life of this object.
 
@@ -113,8 +109,8 @@ class GateProcess:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            self._executor = ProcessPoolExecutor(1, mp_context=self._context, initializer=_lower_priority,
-                                                 initargs=(self.nice,))
+            self._executor = ProcessPoolExecutor(1, mp_context=self._context, initializer=start_worker,
+                                                 initargs=(self.nice, os.getpid()))
         return self._executor
 
     def __call__(self, settings: Settings, rows: list, allowed_domains, run_name: str) -> dict[int, list[str]]:

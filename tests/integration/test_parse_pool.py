@@ -176,3 +176,24 @@ def test_the_parse_workers_and_the_gate_process_run_below_the_run_s_priority(tmp
     with GateProcess(nice=5) as gate:
         gate(Settings(data_dir=tmp_path), ROWS[:1], ["example.com"], "nice")
         assert [psutil.Process(pid).nice() for pid in gate.pids()] == [want]
+
+
+def test_a_run_killed_with_kill_9_leaves_none_of_its_worker_processes_behind(settings):
+    """The parse workers and the gate's process are started by a fork server, so nothing tells them when the
+    run's process dies: they watch it (akhbar/pipeline/workers.py) and end within about a second. The run is
+    held in its clustering (a lock on stories), after its gate ran, with all three alive, and killed there."""
+    url = settings.database_url
+    lock = TableLock(url, "stories")
+    try:
+        proc = _start(settings, "demo", AKHBAR_PARSE_WORKERS=2, AKHBAR_LOG_LEVEL="WARNING")
+        _wait_for(lambda: _sql(url, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                    "AND application_name LIKE 'akhbar-%%' AND wait_event_type = 'Lock'")[0][0],
+                  "the clustering to wait on the lock", proc=proc)
+        workers = _parse_workers(proc.pid)  # the fork server's children: two parse workers and the gate's
+        assert len(workers) == 3, workers
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+        _gone, alive = psutil.wait_procs(workers, timeout=15)
+        assert alive == []
+    finally:
+        lock.release()
