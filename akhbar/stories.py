@@ -29,10 +29,10 @@ import json
 import math
 import time
 from collections import Counter, defaultdict, deque
-from itertools import chain, repeat
-from operator import add
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import chain, repeat
+from operator import add
 from pathlib import Path
 
 import numpy as np

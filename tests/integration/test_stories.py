@@ -244,7 +244,7 @@ def test_an_article_changed_while_its_chunk_was_clustered_is_left_out_and_its_st
     load(staged_settings, "ahram", [wire_version("ahram", when + timedelta(hours=1))])
     [(first, second)] = query("SELECT min(id), max(id) FROM articles")
     assert query("SELECT count(DISTINCT story_id), count(DISTINCT reprint_id) FROM articles") == [(1, 1)]
-    query(open(stories.db.QUERIES_DIR / "reset_stories.sql", encoding="utf-8").read())
+    query((stories.db.QUERIES_DIR / "reset_stories.sql").read_text(encoding="utf-8"))
 
     monkeypatch.setattr(stories, "CHUNK", 1)  # one article per chunk: the youm7 copy first, then ahram's
     match = stories.Clusterer.match
