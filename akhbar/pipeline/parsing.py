@@ -16,18 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
 import traceback
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import Self
 
 from akhbar import db, second_opinion
 from akhbar.config import Settings
 from akhbar.pipeline import lifecycle
 from akhbar.pipeline.runs import get_run, quarantine_row, set_status
-from akhbar.pipeline.workers import start_worker
+from akhbar.pipeline.workers import WorkerPool, start_worker
 from akhbar.sources import get_source
 
 log = logging.getLogger(__name__)
@@ -111,21 +107,13 @@ class ParseWorkersFailed(RuntimeError):
     """The parse pool cannot run at all (its workers die whatever they are given)."""
 
 
-class ParsePool:
-    """``workers`` parse processes, started by a fork server (never a fork of this process, which may hold
-    database connections and threads), and replaced when one of them dies."""
+class ParsePool(WorkerPool):
+    """``workers`` parse processes (:class:`akhbar.pipeline.workers.WorkerPool`), replaced when one of them
+    dies."""
 
     def __init__(self, workers: int, nice: int = 0):
-        self.workers, self.nice = workers, nice
-        self._context = multiprocessing.get_context("forkserver")
+        super().__init__(workers, nice, initializer=_warm)
         self._context.set_forkserver_preload(_WORKER_PRELOAD)
-        self._executor = None
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_warm,
-                                                 initargs=(self.nice, os.getpid()))
-        return self._executor
 
     def map(self, jobs: list[tuple]) -> list[tuple]:
         """:func:`parse_page` of every job, in order; raises BrokenProcessPool when a worker died."""
@@ -133,25 +121,6 @@ class ParsePool:
             return []
         chunk = max(1, min(16, len(jobs) // (self.workers * 4)))
         return list(self._pool().map(parse_page, jobs, chunksize=chunk))
-
-    def restart(self) -> None:
-        """Drop a broken pool (its live workers are stopped); the next map starts a fresh one."""
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
-
-    def pids(self) -> list[int]:
-        """The worker processes' ids (for tests and benchmarks)."""
-        return [p.pid for p in (self._executor._processes or {}).values()] if self._executor else []
-
-    def close(self) -> None:
-        self.restart()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 class Parser:

@@ -15,11 +15,8 @@ recalled.
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import timedelta
 
@@ -27,7 +24,7 @@ from akhbar import db
 from akhbar.config import Settings
 from akhbar.pipeline import lifecycle
 from akhbar.pipeline.runs import get_run, quarantine_row, set_status
-from akhbar.pipeline.workers import start_worker
+from akhbar.pipeline.workers import WorkerPool
 from akhbar.sources import get_source
 
 log = logging.getLogger(__name__)
@@ -91,7 +88,7 @@ def judge_rows(settings: Settings, rows: list[tuple], allowed_domains, run_name:
 Judge = Callable[[Settings, list, object, str], dict]
 
 
-class GateProcess:
+class GateProcess(WorkerPool):
     """The gate's Great Expectations work in one process of its own, kept for the life of this object.
 
     Great Expectations and pandas hold about 250 MB once imported, and the suite's working memory grows with
@@ -103,15 +100,7 @@ class GateProcess:
     """
 
     def __init__(self, nice: int = 0):
-        self._context = multiprocessing.get_context("forkserver")
-        self._executor: ProcessPoolExecutor | None = None
-        self.nice = nice
-
-    def _pool(self) -> ProcessPoolExecutor:
-        if self._executor is None:
-            self._executor = ProcessPoolExecutor(1, mp_context=self._context, initializer=start_worker,
-                                                 initargs=(self.nice, os.getpid()))
-        return self._executor
+        super().__init__(1, nice)
 
     def __call__(self, settings: Settings, rows: list, allowed_domains, run_name: str) -> dict[int, list[str]]:
         for attempt in (1, 2):
@@ -123,24 +112,6 @@ class GateProcess:
                     raise RuntimeError("the quality gate's process died twice on the same batch") from None
                 log.warning("the quality gate's process died; judging the batch again on a new one")
         raise AssertionError("unreachable")
-
-    def pids(self) -> list[int]:
-        """The gate process's id, once started (for tests and benchmarks)."""
-        return [p.pid for p in (self._executor._processes or {}).values()] if self._executor else []
-
-    def restart(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
-
-    def close(self) -> None:
-        self.restart()
-
-    def __enter__(self) -> GateProcess:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def validate(settings: Settings, run_id: int, judge: Judge = judge_rows) -> dict:

@@ -7,8 +7,11 @@ Each worker therefore watches the process that started it and ends itself once t
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
+from concurrent.futures import ProcessPoolExecutor
+from typing import Self
 
 CHECK_EVERY_S = 1.0
 
@@ -37,3 +40,41 @@ def start_worker(nice: int, run_pid: int | None) -> None:
         os.nice(nice)
     if run_pid is not None:
         threading.Thread(target=_watch, args=(run_pid,), name="akhbar-watch-run", daemon=True).start()
+
+
+class WorkerPool:
+    """``workers`` processes started by a fork server (never a fork of this process, which may hold database
+    connections and threads) on first use, each starting with ``initializer(nice, this process's id)``
+    (which must call :func:`start_worker`); :meth:`restart` drops a broken pool, the next use starts a fresh one."""
+
+    def __init__(self, workers: int, nice: int = 0, initializer=start_worker):
+        self.workers, self.nice = workers, nice
+        self._initializer = initializer
+        self._context = multiprocessing.get_context("forkserver")
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=self._context,
+                                                 initializer=self._initializer,
+                                                 initargs=(self.nice, os.getpid()))
+        return self._executor
+
+    def restart(self) -> None:
+        """Stop the pool's live processes; the next use starts fresh ones."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def pids(self) -> list[int]:
+        """The worker processes' ids, once started (for tests and benchmarks)."""
+        return [p.pid for p in (self._executor._processes or {}).values()] if self._executor else []
+
+    def close(self) -> None:
+        self.restart()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
