@@ -3,6 +3,7 @@ earlier commit (the baseline) on the same articles in the same run.
 
     .venv/bin/python bench/stories_speed.py [--rows 100000] [--baseline-commit cc59ba6]
         [--server postgresql://postgres@127.0.0.1:5432/postgres] [--no-baseline] [--memory] [--concentrated]
+        [--incremental N]
 
 It creates a database of its own, loads bench/load.py's synthetic articles (about 3 KB of Arabic each, drawn
 from the corpus's words, no duplicates) with the pipeline's load step, which leaves them unclustered, then:
@@ -18,7 +19,9 @@ and the ratio of the two times printed. Each is timed from the first query to th
 peak resident memory (VmHWM, see peak_rss_mb) beside what the process held before clustering (Python, numpy,
 psycopg2, the clustering modules): the clustering's own peak is the difference. ``--concentrated`` publishes
 the synthetic articles within 48 hours instead of four minutes apart (all of them in one another's window: the
-worst case for the memory the window holds).
+worst case for the memory the window holds). ``--incremental N`` times only the clustering of the last N
+articles (a later load's), the others clustered first, untimed, by the same code: what a load pays to compare
+its articles with a stored window (with ``--concentrated``, a window of all the others).
 """
 
 from __future__ import annotations
@@ -193,6 +196,8 @@ def main(argv=None) -> int:
     parser.add_argument("--memory", action="store_true",
                         help="cluster in a fresh process each and print its peak resident memory")
     parser.add_argument("--concentrated", action="store_true", help="publish the articles within 48 hours")
+    parser.add_argument("--incremental", type=int, default=0, metavar="N",
+                        help="time only the clustering of the last N articles, the others clustered first")
     parser.add_argument("--child", choices=("baseline", "ours"), help=argparse.SUPPRESS)
     parser.add_argument("--child-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -211,11 +216,21 @@ def main(argv=None) -> int:
         arts = None  # not held while clustering
         vacuum(url)
         print(f"{rows} synthetic articles loaded, unclustered"
-              + (", published within 48 hours" if args.concentrated else ""))
+              + (", published within 48 hours" if args.concentrated else "")
+              + (f"; the last {args.incremental} timed, the others clustered first" if args.incremental else ""))
         before = None
         if not args.no_baseline:
             old = baseline_module(args.baseline_commit)
             roll_back_from(url, SCHEMA_AFTER)
+            if args.incremental:  # the stored window first (not timed): the last N wait with a dummy signature
+                held = f"id IN (SELECT id FROM articles ORDER BY published_at DESC, id DESC LIMIT {args.incremental})"
+                with db.transaction(url) as cur:
+                    cur.execute(f"UPDATE articles SET minhash = '\\x00' WHERE {held}")
+                with db.transaction(url) as cur:
+                    old.cluster_unclustered(cur, settings)
+                with db.transaction(url) as cur:
+                    cur.execute(f"UPDATE articles SET minhash = NULL WHERE {held}")
+                vacuum(url)
             if args.memory:
                 memory["baseline"], old_counts = in_child("baseline", url, args.baseline_commit)
                 old_seconds = memory["baseline"]["seconds"]
@@ -230,6 +245,17 @@ def main(argv=None) -> int:
                   f"({old_counts.new_stories} stories, {old_counts.reprints} reprints)")
             with db.transaction(url) as cur:
                 cur.execute(db.query("reset_stories"))
+            vacuum(url)
+        if args.incremental:  # the stored window first (not timed), as for the baseline
+            with db.transaction(url) as cur:
+                cur.execute("CREATE TABLE bench_held AS SELECT article_id, content_hash FROM story_queue WHERE"
+                            " article_id IN (SELECT id FROM articles ORDER BY published_at DESC, id DESC LIMIT %s)",
+                            (args.incremental,))
+                cur.execute("DELETE FROM story_queue WHERE article_id IN (SELECT article_id FROM bench_held)")
+            stories.cluster_loaded(settings)
+            with db.transaction(url) as cur:
+                cur.execute("INSERT INTO story_queue (article_id, content_hash) SELECT * FROM bench_held")
+                cur.execute("DROP TABLE bench_held")
             vacuum(url)
         profiler = None
         if args.profile:
@@ -257,7 +283,7 @@ def main(argv=None) -> int:
             print(f"peak RSS {which:8}: {m['peak_rss_mb']:6.0f} MB ({m['rss_before_mb']:.0f} MB before clustering, "
                   f"{m['peak_rss_mb'] - m['rss_before_mb']:.0f} MB more at the peak)")
         if before is not None:
-            print(f"clustering {rows} articles: ratio baseline/ours {old_seconds / seconds:.2f}x")
+            print(f"clustering {counts.processed} articles: ratio baseline/ours {old_seconds / seconds:.2f}x")
             if before != after:
                 return 1
     return 0
