@@ -613,31 +613,34 @@ def _chunk_copies(batch: list[Candidate], assigned: list[Assignment], ids: dict,
     and the stories to refresh after the chunk (every other story it names), and all the stories it names (if
     one of its articles was withdrawn meanwhile, those are refreshed at the end instead; see _write_chunk)."""
     members: dict[object, list[Candidate]] = defaultdict(list)
-    updates = io.BytesIO()
+    lines = []
+    model = db.copy_text(assigned[0].model) if assigned else ""  # one scorer for the whole clustering
     for c, a in zip(batch, assigned):
         members[a.story].append(c)
-        if a.reprint != a.story:
-            members[a.reprint].append(c)
-        updates.write(f"{a.key[1]}\t{chunk}\t{ids.get(a.story, a.story)}\t{ids.get(a.reprint, a.reprint)}\t"
-                      f"{c.published.isoformat()}\t{db.copy_text(a.model)}\t{db.copy_text(a.content_hash)}\n"
-                      .encode(encoding))
-    updates.seek(0)
-    rows, singles = io.BytesIO(), set()
+        members[a.reprint].append(c)
+        lines.append(f"{a.key[1]}\t{chunk}\t{ids.get(a.story, a.story)}\t{ids.get(a.reprint, a.reprint)}\t"
+                     f"{c.published.isoformat()}\t{model}\t{db.copy_text(a.content_hash)}\n")
+    updates = io.BytesIO("".join(lines).encode(encoding))
+    lines, singles = [], set()
+    of_source: dict[str, tuple[str, str, str]] = {}  # source -> its COPY fields: key, sources, lags
     for placeholder in fresh:
         kind, story_id = placeholder[0], ids[placeholder]
         only = members.get(placeholder, ())
         if len(only) == 1:
             c = only[0]
             when = c.published.isoformat()
-            source = db.copy_text(c.source_key)
-            rows.write(f"{story_id}\t{kind}\t{c.key[1]}\t{db.copy_text(c.title)}\t{db.copy_text(c.agency)}\t"
-                       f"{when}\t{when}\t1\t1\t{db.copy_text(_text_array([c.source_key]))}\t{source}\t"
-                       f"{db.copy_text(json.dumps({c.source_key: 0.0}, ensure_ascii=False))}\t"
-                       f"{1 if kind == 'event' else 0}\n".encode(encoding))
+            fields = of_source.get(c.source_key)
+            if fields is None:
+                fields = of_source[c.source_key] = (
+                    db.copy_text(c.source_key), db.copy_text(_text_array([c.source_key])),
+                    db.copy_text(json.dumps({c.source_key: 0.0}, ensure_ascii=False)))
+            source, sources, lags = fields
+            lines.append(f"{story_id}\t{kind}\t{c.key[1]}\t{db.copy_text(c.title)}\t{db.copy_text(c.agency)}\t"
+                         f"{when}\t{when}\t1\t1\t{sources}\t{source}\t{lags}\t{1 if kind == 'event' else 0}\n")
             singles.add(story_id)
         else:
-            rows.write(f"{story_id}\t{kind}\t\\N\t\\N\t\\N\t\\N\t\\N\t0\t0\t{{}}\t\\N\t{{}}\t0\n".encode(encoding))
-    rows.seek(0)
+            lines.append(f"{story_id}\t{kind}\t\\N\t\\N\t\\N\t\\N\t\\N\t0\t0\t{{}}\t\\N\t{{}}\t0\n")
+    rows = io.BytesIO("".join(lines).encode(encoding))
     named = {ids.get(k, k) for k in members}
     return rows, updates, named - singles, named
 
