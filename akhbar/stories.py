@@ -5,7 +5,7 @@
   the two texts share, over the shorter text's, at least ``Scorer.reprint_containment``. Containment, unlike
   Jaccard, holds when one outlet trims the wire copy or adds a local lead. Candidates come from MinHash LSH
   (datasketch) over the shingles, and from an inverted index of each article's heaviest words; the
-  containment itself is computed exactly from the stored shingle hashes.
+  containment itself is computed exactly from the shingle hashes.
 - **Event story** (``stories.kind = 'event'``, ``articles.story_id``): one or more reprint groups plus
   independent write-ups of the same event within ``Settings.story_event_window_hours`` (48 h). A candidate
   pair (from the heavy-word index) is scored by a logistic regression over seven features
@@ -14,12 +14,15 @@
   placed it (``articles.story_model``).
 - IDF statistics come from the stored corpus (``story_term_df``) and grow with each clustered batch.
 - Incremental: a new article joins the best match's groups or starts its own; existing stories are never
-  rebuilt (``akhbar stories recluster`` rebuilds all of them after a model change). Each article's shingles
-  and word counts are stored, so later batches compare against it without reading its text again.
+  rebuilt (``akhbar stories recluster`` rebuilds all of them after a model change). An article of the time
+  window is profiled again from its folded title and body when a later load is compared with it (the profiles
+  are not stored: migration 0026).
 
-Clustering follows the load (``cluster_loaded``): the load commits its articles without a signature, then
-they are clustered in a transaction of their own, under an advisory lock (two clusterings cannot both start
-a story for one event), and their story, reprint group and features written with one UPDATE.
+Clustering follows the load (``cluster_loaded``): the load commits its articles and queues them
+(``story_queue``), then they are clustered in a transaction of their own, under an advisory lock (two
+clusterings cannot both start a story for one event). Each article's placement is a row of
+``article_stories`` (story, reprint group, the body it was placed by, the scorer version); ``articles`` itself
+is not written, so its indexes are not either.
 """
 
 from __future__ import annotations
@@ -73,9 +76,9 @@ class Candidate:
     content_hash: str
     body_norm: str
     story_id: int | None = None  # set: the article already has a story and keeps it
-    minhash: bytes | None = None  # set: its body is unchanged, so is its signature
     title_norm: str = ""
     reprint_id: int | None = None
+    title: str | None = None  # (a story's title, when the article starts one)
 
 
 @dataclass
@@ -93,9 +96,6 @@ class Assignment:
     key: object
     story: object  # story id, or a placeholder ("event", n) for a story created by this batch
     reprint: object  # reprint group id, or a placeholder ("reprint", n)
-    signature: bytes
-    shingles: bytes
-    terms: dict
     model: str
     content_hash: str = ""
 
@@ -402,32 +402,32 @@ class Clusterer:
             del self.by_hash[content_hash]
 
     def _load_window(self, start, end, batch_profiles):
-        """Stored articles published in [start, end] join the index once (keys: ("a", id)), WINDOW_FETCH rows at
-        a time through a server-side cursor (the word counts read with them are dropped once each article's
-        Vector is made), each part after the stored frequencies of its words (and, with the first part, of the
-        batch's) were read. A word's weight depends on its own frequency and the document count only, both
-        read before any vector that holds the word is made: the same vectors as reading the whole window first."""
+        """Placed articles published in [start, end] join the index once (keys: ("a", id)), WINDOW_FETCH rows at
+        a time through a server-side cursor, each profiled again from its folded title and body (profiles are
+        not stored: see migration 0026) and signed, after the stored frequencies of its words (and, with the
+        first part, of the batch's) were read. A word's weight depends on its own frequency and the document
+        count only, both read before any vector that holds the word is made: the same vectors as reading the
+        whole window first."""
         first = True
+        words = self.settings.story_shingle_words
         with self.cur.connection.cursor(name="akhbar_story_window") as window:
             window.itersize = WINDOW_FETCH
             window.execute(db.query("clustered_in_window"), {"start": start, "end": end})
             while True:
                 fetched = window.fetchmany(WINDOW_FETCH)
-                rows = []
-                for (article_id, published, story_id, reprint_id, source, minhash, shingles, terms,
-                     content_hash) in fetched:
-                    key = ("a", article_id)
-                    if key not in self.known:
-                        rows.append((key, published, story_id, reprint_id, source, minhash, content_hash,
-                                     Profile.from_stored(shingles, terms)))
+                rows = [r for r in fetched if ("a", r[0]) not in self.known]
                 done = len(fetched) < WINDOW_FETCH
                 del fetched
+                profiles = [Profile.of(title_norm or "", body_norm or "", words)
+                            for *_, title_norm, body_norm in rows]
                 if first or rows:
-                    self._load_df((batch_profiles if first else []) + [r[-1] for r in rows])
+                    self._load_df((batch_profiles if first else []) + profiles)
                     first = False
-                for key, published, story_id, reprint_id, source, minhash, content_hash, profile in rows:
-                    self._index(key, _Entry(published, source, story_id, reprint_id or story_id, profile),
-                                self.signer.from_bytes(minhash), content_hash)
+                signatures = self.signer.signatures([p.shingles for p in profiles])
+                for (article_id, published, story_id, reprint_id, source, content_hash, _, _), profile, values in zip(
+                        rows, profiles, signatures):
+                    self._index(("a", article_id), _Entry(published, source, story_id, reprint_id, profile),
+                                values, content_hash)
                 if done:
                     break
 
@@ -459,11 +459,11 @@ class Clusterer:
             return []
         t0 = time.perf_counter()
         out = []
-        signed = self.signer.signatures([p.shingles for c, p in zip(batch, profiles) if c.minhash is None])
+        signed = self.signer.signatures([p.shingles for p in profiles])
         fresh = iter(signed)
         for c, profile in zip(batch, profiles):
             self._evict(c.published - self.window)
-            values = self.signer.from_bytes(c.minhash) if c.minhash is not None else next(fresh)
+            values = next(fresh)
             self.counts.processed += 1
             vector = Vector(profile, self.idf)
             if c.story_id is not None:  # a stored article keeps its story
@@ -472,9 +472,7 @@ class Clusterer:
                 story, reprint = self._match(c, profile, vector, values)
             self._index(c.key, _Entry(c.published, c.source_key, story, reprint, profile, vector), values,
                         c.content_hash)
-            out.append(Assignment(c.key, story, reprint, self.signer.to_bytes(values),
-                                  profile.shingles.astype("<u4").tobytes(), profile.to_json(), self.scorer.version,
-                                  c.content_hash))
+            out.append(Assignment(c.key, story, reprint, self.scorer.version, c.content_hash))
         delta, pending = self.df_delta, self._pending_df
         for profile in profiles:  # the batch's words count from the next batch on, as they would once stored
             self.docs_delta += 1
@@ -582,16 +580,16 @@ class Clusterer:
         if not isinstance(story, tuple):
             self.counts.joined += 1
 
-    def create_stories(self) -> dict[tuple, int]:
-        """Insert a row per story (both kinds) created since the last call; returns placeholder -> story id
-        for every story this clusterer created."""
+    def create_stories(self) -> list[tuple]:
+        """An id for each story (both kinds) created since the last call (``story_ids`` maps every placeholder
+        of this clusterer to its id); returns those placeholders, in creation order. Their rows are written
+        with the chunk that names them (``_chunk_copies``), before its placements (which reference them)."""
         fresh = self.new_stories[self._created:]
         if fresh:
-            created = db.execute_values(self.cur, "insert_stories", [(kind,) for kind, _ in fresh],
-                                        page_size=1000, fetch=True)
-            self.story_ids.update(zip(fresh, sorted(sid for sid, _ in created)))
+            self.cur.execute(db.query("allocate_story_ids"), {"n": len(fresh)})
+            self.story_ids.update(zip(fresh, sorted(sid for (sid,) in self.cur.fetchall())))
             self._created = len(self.new_stories)
-        return self.story_ids
+        return fresh
 
     def save_term_df(self) -> None:
         """Add this clusterer's documents to the stored document frequencies (story_term_df)."""
@@ -603,36 +601,69 @@ class Clusterer:
         self.docs_delta = 0
 
 
-def _copy_buffer(assigned: list[Assignment], ids: dict, chunk: int, encoding: str) -> tuple[io.BytesIO, set]:
-    """The COPY text of story_updates rows (id, chunk, story_id, reprint_id, minhash, shingles, terms, model,
-    content_hash) for these assignments, encoded for the connection (a StringIO holding Arabic text keeps 4
-    bytes a character once read), and the stories they name."""
-    buf, touched = io.BytesIO(), set()
-    for a in assigned:
-        story, reprint = ids.get(a.story, a.story), ids.get(a.reprint, a.reprint)
-        touched.add(story)
-        touched.add(reprint)
-        # hex digits and a folded word's letters need no COPY escape; the JSON and the hash get it all the same
-        buf.write(f"{a.key[1]}\t{chunk}\t{story}\t{reprint}\t\\\\x{a.signature.hex()}\t\\\\x{a.shingles.hex()}\t"
-                  f"{db.copy_text(json.dumps(a.terms, ensure_ascii=False, separators=(',', ':')))}\t{db.copy_text(a.model)}\t"
-                  f"{db.copy_text(a.content_hash)}\n".encode(encoding))
-    buf.seek(0)
-    return buf, touched
+def _chunk_copies(batch: list[Candidate], assigned: list[Assignment], ids: dict, fresh: list[tuple], chunk: int,
+                  encoding: str) -> tuple[io.BytesIO, io.BytesIO, set, set]:
+    """The COPY texts of one chunk, encoded for the connection (a StringIO holding Arabic text keeps 4 bytes a
+    character once read):
+    - the rows of ``stories`` for the stories the chunk created (``fresh``). A story whose one member so far is
+      in this chunk (most stories: an article nobody else had) gets its aggregates here, as refresh_stories.sql
+      would compute them for a single member: its title, agency, outlet, time, one member, no lag. Any other
+      gets an empty row, filled by the refresh after its members are written;
+    - the story_updates rows (id, chunk, story_id, reprint_id, published, model, content_hash);
+    and the stories to refresh after the chunk (every other story it names), and all the stories it names (if
+    one of its articles was withdrawn meanwhile, those are refreshed at the end instead; see _write_chunk)."""
+    members: dict[object, list[Candidate]] = defaultdict(list)
+    lines = []
+    model = db.copy_text(assigned[0].model) if assigned else ""  # one scorer for the whole clustering
+    for c, a in zip(batch, assigned):
+        members[a.story].append(c)
+        members[a.reprint].append(c)
+        lines.append(f"{a.key[1]}\t{chunk}\t{ids.get(a.story, a.story)}\t{ids.get(a.reprint, a.reprint)}\t"
+                     f"{c.published.isoformat()}\t{model}\t{db.copy_text(a.content_hash)}\n")
+    updates = io.BytesIO("".join(lines).encode(encoding))
+    lines, singles = [], set()
+    of_source: dict[str, tuple[str, str, str]] = {}  # source -> its COPY fields: key, sources, lags
+    for placeholder in fresh:
+        kind, story_id = placeholder[0], ids[placeholder]
+        only = members.get(placeholder, ())
+        if len(only) == 1:
+            c = only[0]
+            when = c.published.isoformat()
+            fields = of_source.get(c.source_key)
+            if fields is None:
+                fields = of_source[c.source_key] = (
+                    db.copy_text(c.source_key), db.copy_text(_text_array([c.source_key])),
+                    db.copy_text(json.dumps({c.source_key: 0.0}, ensure_ascii=False)))
+            source, sources, lags = fields
+            lines.append(f"{story_id}\t{kind}\t{c.key[1]}\t{db.copy_text(c.title)}\t{db.copy_text(c.agency)}\t"
+                         f"{when}\t{when}\t1\t1\t{sources}\t{source}\t{lags}\t{1 if kind == 'event' else 0}\n")
+            singles.add(story_id)
+        else:
+            lines.append(f"{story_id}\t{kind}\t\\N\t\\N\t\\N\t\\N\t\\N\t0\t0\t{{}}\t\\N\t{{}}\t0\n")
+    rows = io.BytesIO("".join(lines).encode(encoding))
+    named = {ids.get(k, k) for k in members}
+    return rows, updates, named - singles, named
 
 
-def _write_chunk(cur, buf: io.BytesIO, chunk: int, rows: int, story_ids: set) -> set:
-    """One chunk's assignments into story_updates, then onto its articles (see update_article_stories.sql),
-    then the aggregates of the stories it names refreshed and the search indexes' pending entries (the
-    UPDATE's new row versions) merged, while the next chunk is matched. Returns the stories whose refresh is
-    left to the end: those of a chunk some of whose articles changed since they were read (their UPDATE
-    skipped them), where a story may not have a member yet and refreshing it now would remove it while a
-    later chunk still names it."""
-    cur.copy_expert(db.query("copy_story_updates"), buf)
+def _text_array(values: list[str]) -> str:
+    """A PostgreSQL text[] literal of ``values``, each quoted."""
+    return "{" + ",".join('"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
+
+
+def _write_chunk(cur, stories_rows: io.BytesIO, updates: io.BytesIO, chunk: int, rows: int, to_refresh: set,
+                 named: set) -> set:
+    """One chunk's new stories, then its placements into story_updates and from there into article_stories
+    (update_article_stories.sql, which also takes the articles out of story_queue), then the aggregates of the
+    other stories it names refreshed, while the next chunk is matched. Returns the stories whose refresh is
+    left to the end: all those of a chunk one of whose articles was withdrawn meanwhile (it was skipped), where
+    a story may have no member yet and refreshing it now would remove it while a later chunk still names it."""
+    cur.copy_expert(db.query("copy_stories"), stories_rows)
+    cur.execute(db.query("insert_story_rows"))
+    cur.copy_expert(db.query("copy_story_updates"), updates)
     cur.execute(db.query("update_article_stories"), {"chunk": chunk})
-    if cur.rowcount != rows:
-        return story_ids
-    refresh(cur, story_ids)
-    cur.execute(db.query("flush_search_indexes"))
+    if cur.fetchone()[0] != rows:
+        return named
+    refresh(cur, to_refresh)
     return set()
 
 
@@ -642,24 +673,23 @@ def refresh(cur, story_ids: set[int]) -> None:
 
 
 def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
-    """Cluster every stored article that has no signature (just loaded; left by a crash between a load and
-    its clustering; loaded before stories existed; or whose body changed), in publication order, inside the
-    caller's transaction and under the clustering lock.
+    """Cluster every article waiting in story_queue (just loaded; left by a crash between a load and its
+    clustering; or whose body changed), in publication order, inside the caller's transaction and under the
+    clustering lock.
 
     The articles are read once, in order, through a server-side cursor, and clustered a chunk at a time. A
-    chunk's assignments are written (COPY into the temporary table ``story_updates``, then an UPDATE of its
-    articles, then the refresh of the stories it names and the merge of the search indexes' pending entries)
-    by a writer thread while the next chunk is matched in memory: the database works while Python does, on
-    the machine's other core (psycopg2 lets go of the GIL while the server works, and the connection
-    serializes the two threads' statements). A story a later chunk joins is refreshed again after that
-    chunk's UPDATE, so each ends with the aggregates of all its members. The UPDATE skips a row whose body
-    changed after it was read (a load committed meanwhile): that article stays unclustered for the next run.
+    chunk's placements are written (its new stories COPYed into ``stories``, its placements into the temporary
+    table ``story_updates`` and from there into ``article_stories``, its articles taken out of the queue, and
+    the other stories it names refreshed) by a writer thread while the next chunk is matched in memory: the
+    database works while Python does, on the machine's other core (psycopg2 lets go of the GIL while the server
+    works, and the connection serializes the two threads' statements). A story a later chunk joins is refreshed
+    again after that chunk, so each ends with the aggregates of all its members. ``articles`` is not written:
+    its rows, its 13 indexes and its search indexes stay as the load left them.
     """
     from concurrent.futures import ThreadPoolExecutor
 
     clusterer = Clusterer(cur, settings)  # takes the lock before anything is read
-    # the load's session settings: memory for the sorts and for the GIN pending lists, which the UPDATEs
-    # (new row versions) append to and flush_search_indexes moves into the search indexes after each chunk
+    # the load's session settings: memory for the sorts of the refresh
     cur.execute(db.query("load_session"), {"memory": settings.load_memory})
     cur.execute(db.query("create_story_updates"))
     deferred: set = set()  # stories refreshed at the end (see _write_chunk)
@@ -669,14 +699,14 @@ def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
           cur.connection.cursor() as write_cur, ThreadPoolExecutor(max_workers=1) as writer):
         rows_cur.itersize = CHUNK
         rows_cur.execute(db.query("unclustered_in_order"))
-        chunk, written, written_rows, stories_named, since_counted = 0, None, 0, set(), 0
+        chunk, written, since_counted = 0, None, 0
         while True:
             rows = rows_cur.fetchmany(CHUNK)
-            batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[6], None, r[7], r[8]) for r in rows]
+            batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[8], r[6], r[9], r[7]) for r in rows]
             rows = None
             profiles = clusterer.prepare(batch)  # reads the database: before the writer starts
             if written is not None:
-                writing = writer.submit(_write_chunk, write_cur, written, chunk, written_rows, stories_named)
+                writing = writer.submit(_write_chunk, write_cur, *written)
             if not batch:
                 break
             assigned = clusterer.match(batch, profiles, count=False)  # in memory, while the previous chunk is written
@@ -687,16 +717,16 @@ def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
             if writing is not None:
                 deferred |= writing.result()
             chunk += 1
-            written = writing = None  # the chunk written: its buffer goes before the next one is made
-            written, stories_named = _copy_buffer(assigned, clusterer.create_stories(), chunk, encoding)
-            written_rows = len(assigned)
+            written = writing = None  # the chunk written: its buffers go before the next ones are made
+            fresh = clusterer.create_stories()
+            stories_rows, updates, to_refresh, named = _chunk_copies(batch, assigned, clusterer.story_ids, fresh,
+                                                                     chunk, encoding)
+            written = (stories_rows, updates, chunk, len(assigned), to_refresh, named)
             assigned = batch = profiles = None  # (the next chunk is read before these would be replaced)
         if writing is not None:
             deferred |= writing.result()
     clusterer.save_term_df()
     refresh(cur, deferred)
-    if clusterer.counts.processed:
-        cur.execute(db.query("flush_search_indexes"))
     return clusterer.counts
 
 

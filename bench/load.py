@@ -69,11 +69,13 @@ ON CONFLICT (url_key) DO UPDATE SET title = EXCLUDED.title, body = EXCLUDED.body
 SOURCES = ("youm7", "masrawy", "ahram", "shorouk", "akhbarelyom")
 STAGE_CHUNK = 5000  # pages per staging transaction (the parse step stages AKHBAR_PARSE_BATCH_SIZE at a time)
 # The baseline for search: search_articles as migration 0006 left it (every match ranked, the snippet cut from
-# the folded text), as a plain query over the same articles in the same run.
+# the folded text; its story read from article_stories since migration 0026), as a plain query over the same
+# articles in the same run.
 SEARCH_BEFORE_SQL = """
 WITH q AS (SELECT akhbar_query(%(query)s) AS tsq),
 hits AS (
-    SELECT a.id, a.published_at, a.source_key, a.title, a.canonical_url, a.story_id, a.body_norm,
+    SELECT a.id, a.published_at, a.source_key, a.title, a.canonical_url,
+           (SELECT m.story_id FROM article_stories m WHERE m.article_id = a.id) AS story_id, a.body_norm,
            ts_rank_cd(a.search_vector, q.tsq) AS rank
     FROM articles a, q
     WHERE numnode(q.tsq) > 0 AND a.search_vector @@ q.tsq

@@ -1,24 +1,27 @@
 """Clustering speed: 100,000 stored articles clustered into stories by the current code, beside the code of an
 earlier commit (the baseline) on the same articles in the same run.
 
-    .venv/bin/python bench/stories_speed.py [--rows 100000] [--baseline-commit 2b25b90]
+    .venv/bin/python bench/stories_speed.py [--rows 100000] [--baseline-commit cc59ba6]
         [--server postgresql://postgres@127.0.0.1:5432/postgres] [--no-baseline] [--memory] [--concentrated]
+        [--incremental N]
 
 It creates a database of its own, loads bench/load.py's synthetic articles (about 3 KB of Arabic each, drawn
 from the corpus's words, no duplicates) with the pipeline's load step, which leaves them unclustered, then:
 - baseline: ``cluster_unclustered`` of ``akhbar/stories.py`` and ``akhbar/story_features.py`` as they were at
-  the baseline commit (read with ``git show``, with that commit's named queries but today's refresh_stories,
-  see TODAYS_QUERIES), in one transaction;
+  the baseline commit (read with ``git show``, with that commit's named queries), in one transaction, on the
+  schema of its time (the migrations from SCHEMA_AFTER on are rolled back first and applied again after);
 - ours: ``stories.cluster_loaded``, the clustering the pipeline runs after each load, in its own transaction.
-Between the two every story is forgotten (``reset_stories``) and the table vacuumed. Both must give every
-article the same story, reprint group, signature, shingles and word counts; that is checked, and the ratio of
-the two times printed. Each is timed from the first query to the commit.
+Between the two every story is forgotten (``reset_stories``) and the tables vacuumed. Both must give every
+article the same story and reprint group (each named by its first member) and scorer version; that is checked,
+and the ratio of the two times printed. Each is timed from the first query to the commit.
 
 ``--memory`` runs each clustering (the baseline's, then ours) in a fresh process of its own and prints its
 peak resident memory (VmHWM, see peak_rss_mb) beside what the process held before clustering (Python, numpy,
 psycopg2, the clustering modules): the clustering's own peak is the difference. ``--concentrated`` publishes
 the synthetic articles within 48 hours instead of four minutes apart (all of them in one another's window: the
-worst case for the memory the window holds).
+worst case for the memory the window holds). ``--incremental N`` times only the clustering of the last N
+articles (a later load's), the others clustered first, untimed, by the same code: what a load pays to compare
+its articles with a stored window (with ``--concentrated``, a window of all the others).
 """
 
 from __future__ import annotations
@@ -43,18 +46,21 @@ from akhbar import db, pipeline, stories
 from akhbar.config import Settings
 from bench.load import prepare, synthetic_articles
 
-BASELINE = "2b25b90"  # main before the clustering left the load transaction (issue 14, "clustering cost")
-# Queries the baseline takes from today's tree. refresh_stories: the baseline's version joined story against
-# story, and on the statistics a load leaves (story_id not set yet) the planner made that a nested loop: 97 s
-# of 138 s for 10,000 articles here, and no end in sight at 100,000. Its aggregates are the same.
-TODAYS_QUERIES = ("refresh_stories",)
+BASELINE = "cc59ba6"  # main before story placements moved to article_stories (migration 0026)
+# The baseline runs on the schema of its time: the database is rolled back to before the first migration the
+# baseline commit does not have (SCHEMA_AFTER), the baseline clusters, and the migrations are applied again,
+# which carries its placements into today's tables for the comparison. (Baselines older than 2b25b90 need
+# today's refresh_stories on their schema; not supported since migration 0026.)
+SCHEMA_AFTER = "0026"
+TODAYS_QUERIES: tuple[str, ...] = ()
 # Each article's assignment, with story and reprint group named by their first member, so two runs compare.
 ASSIGNMENTS_SQL = """
-SELECT count(*), count(minhash), count(DISTINCT story_id), count(DISTINCT reprint_id),
-       sum(hashtextextended(concat_ws('|', id, first_of_story, first_of_reprint, md5(minhash), md5(story_shingles),
-                                       story_terms::text, story_model), 0))
-FROM (SELECT a.*, min(id) OVER (PARTITION BY story_id) AS first_of_story,
-             min(id) OVER (PARTITION BY reprint_id) AS first_of_reprint FROM articles a) x
+SELECT count(*), count(m.article_id), count(DISTINCT m.story_id), count(DISTINCT m.reprint_id),
+       sum(hashtextextended(concat_ws('|', a.id, first_of_story, first_of_reprint, m.model), 0))
+FROM articles a
+LEFT JOIN (SELECT m.*, min(article_id) OVER (PARTITION BY story_id) AS first_of_story,
+                  min(article_id) OVER (PARTITION BY reprint_id) AS first_of_reprint
+           FROM article_stories m) m ON m.article_id = a.id
 """
 
 
@@ -152,12 +158,24 @@ def load_unclustered(url: str, arts: list[dict]) -> None:
     assert result.loaded == len(arts), result.loaded
 
 
+def roll_back_from(url: str, first: str) -> None:
+    """Roll the database back to before migration ``first`` (and every later one)."""
+    from yoyo import read_migrations
+
+    backend = db._yoyo_backend(url)
+    with backend.lock():
+        backend.rollback_migrations(backend.to_rollback(
+            read_migrations(str(db.MIGRATIONS_DIR)).filter(lambda m: m.id >= first)))
+
+
 def vacuum(url: str) -> None:
     conn = psycopg2.connect(url)
     conn.autocommit = True
     with conn.cursor() as cur:
-        cur.execute("VACUUM ANALYZE articles")
-        cur.execute("VACUUM ANALYZE stories")
+        for table in ("articles", "stories", "article_stories", "story_queue"):
+            cur.execute("SELECT to_regclass(%s) IS NOT NULL", (table,))
+            if cur.fetchone()[0]:
+                cur.execute(f"VACUUM ANALYZE {table}")
     conn.close()
 
 
@@ -178,6 +196,8 @@ def main(argv=None) -> int:
     parser.add_argument("--memory", action="store_true",
                         help="cluster in a fresh process each and print its peak resident memory")
     parser.add_argument("--concentrated", action="store_true", help="publish the articles within 48 hours")
+    parser.add_argument("--incremental", type=int, default=0, metavar="N",
+                        help="time only the clustering of the last N articles, the others clustered first")
     parser.add_argument("--child", choices=("baseline", "ours"), help=argparse.SUPPRESS)
     parser.add_argument("--child-url", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -196,10 +216,21 @@ def main(argv=None) -> int:
         arts = None  # not held while clustering
         vacuum(url)
         print(f"{rows} synthetic articles loaded, unclustered"
-              + (", published within 48 hours" if args.concentrated else ""))
+              + (", published within 48 hours" if args.concentrated else "")
+              + (f"; the last {args.incremental} timed, the others clustered first" if args.incremental else ""))
         before = None
         if not args.no_baseline:
             old = baseline_module(args.baseline_commit)
+            roll_back_from(url, SCHEMA_AFTER)
+            if args.incremental:  # the stored window first (not timed): the last N wait with a dummy signature
+                held = f"id IN (SELECT id FROM articles ORDER BY published_at DESC, id DESC LIMIT {args.incremental})"
+                with db.transaction(url) as cur:
+                    cur.execute(f"UPDATE articles SET minhash = '\\x00' WHERE {held}")
+                with db.transaction(url) as cur:
+                    old.cluster_unclustered(cur, settings)
+                with db.transaction(url) as cur:
+                    cur.execute(f"UPDATE articles SET minhash = NULL WHERE {held}")
+                vacuum(url)
             if args.memory:
                 memory["baseline"], old_counts = in_child("baseline", url, args.baseline_commit)
                 old_seconds = memory["baseline"]["seconds"]
@@ -208,11 +239,23 @@ def main(argv=None) -> int:
                 with db.transaction(url) as cur:
                     old_counts = old.cluster_unclustered(cur, settings)
                 old_seconds = time.perf_counter() - t0
+            db.migrate(url)  # the baseline's placements move into article_stories
             before = assignments(url)
             print(f"baseline ({args.baseline_commit}): {old_seconds:7.1f} s for {old_counts.processed} articles "
                   f"({old_counts.new_stories} stories, {old_counts.reprints} reprints)")
             with db.transaction(url) as cur:
                 cur.execute(db.query("reset_stories"))
+            vacuum(url)
+        if args.incremental:  # the stored window first (not timed), as for the baseline
+            with db.transaction(url) as cur:
+                cur.execute("CREATE TABLE bench_held AS SELECT article_id, content_hash FROM story_queue WHERE"
+                            " article_id IN (SELECT id FROM articles ORDER BY published_at DESC, id DESC LIMIT %s)",
+                            (args.incremental,))
+                cur.execute("DELETE FROM story_queue WHERE article_id IN (SELECT article_id FROM bench_held)")
+            stories.cluster_loaded(settings)
+            with db.transaction(url) as cur:
+                cur.execute("INSERT INTO story_queue (article_id, content_hash) SELECT * FROM bench_held")
+                cur.execute("DROP TABLE bench_held")
             vacuum(url)
         profiler = None
         if args.profile:
@@ -240,7 +283,7 @@ def main(argv=None) -> int:
             print(f"peak RSS {which:8}: {m['peak_rss_mb']:6.0f} MB ({m['rss_before_mb']:.0f} MB before clustering, "
                   f"{m['peak_rss_mb'] - m['rss_before_mb']:.0f} MB more at the peak)")
         if before is not None:
-            print(f"clustering {rows} articles: ratio baseline/ours {old_seconds / seconds:.2f}x")
+            print(f"clustering {counts.processed} articles: ratio baseline/ours {old_seconds / seconds:.2f}x")
             if before != after:
                 return 1
     return 0

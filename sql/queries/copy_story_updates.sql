@@ -1,1 +1,1 @@
-COPY story_updates (id, chunk, story_id, reprint_id, minhash, shingles, terms, model, content_hash) FROM STDIN
+COPY story_updates (id, chunk, story_id, reprint_id, published, model, content_hash) FROM STDIN

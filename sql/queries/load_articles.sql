@@ -8,8 +8,8 @@
 -- temporary table of vectors written and read back. A statement that writes never runs in parallel, so the
 -- load uses the cores by running batches side by side instead (akhbar.pipeline.loading.load_batches).
 -- Stories are not assigned here: a new article, or one whose body
--- changed, is written without a signature (minhash NULL), and akhbar.stories.cluster_loaded clusters it after
--- this transaction commits. The article
+-- changed, joins story_queue (in this statement, so the two commit together), and
+-- akhbar.stories.cluster_loaded clusters it after this transaction commits. The article
 -- fields are the staged row's own columns (the parse step staged them article-shaped, with the content hash),
 -- read straight into the INSERT, so no copy of the bodies is materialized.
 -- Returns (articles written, of which new, revisions kept).
@@ -73,12 +73,15 @@ WITH latest AS MATERIALIZED (
         fetched_at = EXCLUDED.fetched_at, title_norm = EXCLUDED.title_norm, body_norm = EXCLUDED.body_norm,
         agency = EXCLUDED.agency, dateline = EXCLUDED.dateline, content_hash = EXCLUDED.content_hash,
         search_vector = coalesce(EXCLUDED.search_vector, articles.search_vector),
-        -- the story stays; a changed body loses its signature, so the clustering after the load takes it again
-        minhash = CASE WHEN articles.content_hash IS DISTINCT FROM EXCLUDED.content_hash THEN NULL
-                       ELSE articles.minhash END,
         updated_at = now()
     WHERE articles.fetched_at <= EXCLUDED.fetched_at
-    RETURNING (xmax = 0) AS inserted
+    RETURNING id, url_key, content_hash, (xmax = 0) AS inserted
+), queued AS (  -- a new article or a changed body waits for the clustering; a changed one keeps its story meanwhile
+    INSERT INTO story_queue (article_id, content_hash)
+    SELECT u.id, u.content_hash
+    FROM upserted u JOIN latest s ON s.url_key = u.url_key
+    WHERE u.inserted OR s.old_content_hash IS DISTINCT FROM u.content_hash
+    ON CONFLICT (article_id) DO UPDATE SET content_hash = EXCLUDED.content_hash, queued_at = now()
 )
 SELECT count(*), count(*) FILTER (WHERE inserted),
        (SELECT count(*) FROM superseded) + (SELECT count(*) FROM late)

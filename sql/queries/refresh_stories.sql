@@ -5,13 +5,14 @@
 --   copy most outlets carried);
 -- - agency: the one most members credit. Stories left with no member are removed.
 WITH members AS (
-    SELECT a.story_id AS sid, a.id, a.title, a.agency, a.source_key, a.reprint_id,
+    SELECT m.story_id AS sid, a.id, a.title, a.agency, a.source_key, m.reprint_id,
            coalesce(a.published_at, a.fetched_at) AS published
-    FROM articles a WHERE a.story_id = ANY(%(story_ids)s)
+    FROM article_stories m JOIN articles a ON a.id = m.article_id WHERE m.story_id = ANY(%(story_ids)s)
     UNION ALL
-    SELECT a.reprint_id, a.id, a.title, a.agency, a.source_key, a.reprint_id,
+    SELECT m.reprint_id, a.id, a.title, a.agency, a.source_key, m.reprint_id,
            coalesce(a.published_at, a.fetched_at)
-    FROM articles a WHERE a.reprint_id = ANY(%(story_ids)s) AND a.reprint_id IS DISTINCT FROM a.story_id
+    FROM article_stories m JOIN articles a ON a.id = m.article_id
+    WHERE m.reprint_id = ANY(%(story_ids)s) AND m.reprint_id <> m.story_id
 ), sized AS (
     -- per member: its reprint group's size in the story, and the first publication of the story and of its outlet
     SELECT m.*, count(*) OVER (PARTITION BY m.sid, m.reprint_id) AS group_size,

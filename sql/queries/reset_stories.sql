@@ -1,6 +1,8 @@
--- Forget every story and clustering input, to cluster the whole corpus again (akhbar stories recluster).
-UPDATE articles
-SET story_id = NULL, reprint_id = NULL, minhash = NULL, story_shingles = NULL, story_terms = NULL, story_model = NULL
-WHERE minhash IS NOT NULL OR story_id IS NOT NULL;
+-- Forget every story and the document frequencies, and queue every article, to cluster the whole corpus again
+-- (akhbar stories recluster).
+TRUNCATE article_stories;
 DELETE FROM stories;
+INSERT INTO story_queue (article_id, content_hash)
+SELECT id, content_hash FROM articles
+ON CONFLICT (article_id) DO UPDATE SET content_hash = EXCLUDED.content_hash, queued_at = now();
 TRUNCATE story_term_df;

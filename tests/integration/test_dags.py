@@ -321,18 +321,20 @@ def test_stories_dag_is_triggered_by_the_articles_asset_and_clusters_what_has_no
     monkeypatch.setenv("AKHBAR_DEMO_PORT", str(settings.demo_port))
     source_run = dagbag.dags["akhbar_demo"].test(logical_date=datetime(2026, 3, 3, tzinfo=UTC))
     assert _state(source_run.state) == "success", _task_states(source_run)
-    clustered = query("SELECT count(*) FROM articles WHERE story_id IS NOT NULL")
+    clustered = query("SELECT count(*) FROM article_stories")
     assert clustered == [(7,)]  # the load clustered its own pages
 
     # History that lost its stories (as after a re-parse of old pages) is what the stories DAG picks up.
-    query("UPDATE articles SET story_id = NULL, minhash = NULL RETURNING id")
+    query("INSERT INTO story_queue (article_id, content_hash) SELECT id, content_hash FROM articles RETURNING 1")
+    query("DELETE FROM article_stories RETURNING 1")
     query("DELETE FROM stories RETURNING id")
     run = stories_dag.test(logical_date=datetime(2026, 3, 3, 1, tzinfo=UTC))
     assert _state(run.state) == "success", _task_states(run)
-    assert query("SELECT count(*) FROM articles WHERE story_id IS NULL") == [(0,)]
+    assert query("SELECT count(*) FROM articles a WHERE NOT EXISTS"
+                 " (SELECT FROM article_stories m WHERE m.article_id = a.id)") == [(0,)]
     (stories, members), = query("SELECT count(*), sum(member_count) FROM stories WHERE kind = 'event'")
     assert members == 7 and 1 <= stories <= 7
-    assert query("SELECT count(*) FROM articles WHERE reprint_id IS NULL") == [(0,)]
+    assert query("SELECT count(*) FROM story_queue") == [(0,)]
 
 
 @pytest.mark.slow

@@ -111,8 +111,8 @@ def test_filters_by_source_dates_and_story(spread, query):
     assert sources(search.search(spread, "وزارة النقل", date_to=date(2026, 1, 7))) == ["masrawy", "youm7"]
     assert sources(search.search(spread, "وزارة النقل", date_from=date(2026, 1, 7),
                                  date_to=date(2026, 1, 7))) == ["masrawy"]
-    [(story_id,)] = query("SELECT story_id FROM articles WHERE source_key = 'masrawy'")
-    members = {s for (s,) in query("SELECT source_key FROM articles WHERE story_id = %s", (story_id,))}
+    [(story_id,)] = query("SELECT story_id FROM v_articles WHERE source_key = 'masrawy'")
+    members = {s for (s,) in query("SELECT source_key FROM v_articles WHERE story_id = %s", (story_id,))}
     assert sources(search.search(spread, "وزارة النقل", story=story_id)) == sorted(
         members, key=["ahram", "masrawy", "youm7"].index)
     assert search.search(spread, "وزارة النقل", source="shorouk") == []

@@ -7,6 +7,7 @@ must form one story and the others must stay apart.
 
 from datetime import timedelta
 
+import psycopg2
 from staging import FETCHED, article, stage
 
 from akhbar import pipeline
@@ -54,6 +55,9 @@ SAME_TOPIC = {
         "وطالب المحافظين بمتابعة يومية لأعمال النظافة والتعامل الفوري مع شكاوى المواطنين.",
     ]),
 }
+
+
+PLACED = "articles a LEFT JOIN article_stories m ON m.article_id = a.id"  # each article beside its placement
 
 
 def wire_version(site, when):
@@ -104,15 +108,16 @@ def test_an_agency_story_on_five_sites_is_one_story_and_same_topic_stories_stay_
         ("akhbarelyom", 1200, False)]
     # The five rewrites are copies of one wire text: one reprint group inside the story, recorded with the
     # scorer version that placed them.
-    assert query("SELECT count(DISTINCT reprint_id), count(*) FILTER (WHERE story_model IS NULL) FROM articles"
-                 " WHERE url_key LIKE %s", ("%wire-cars",)) == [(1, 0)]
+    assert query("SELECT count(DISTINCT m.reprint_id), count(*) FILTER (WHERE m.model IS NULL) FROM " + PLACED +
+                 " WHERE a.url_key LIKE %s", ("%wire-cars",)) == [(1, 0)]
     assert query("SELECT count(DISTINCT reprint_id), count(*) FROM v_story_members WHERE story_id = %s",
                  (story_id,)) == [(1, 5)]
-    assert query("SELECT kind, member_count FROM stories WHERE id = (SELECT reprint_id FROM articles"
-                 " WHERE url_key LIKE %s LIMIT 1)", ("%wire-cars",)) == [("reprint", 5)]
-    assert query("SELECT count(DISTINCT story_id) FROM articles WHERE url_key LIKE %s", ("%wire-cars",)) == [(1,)]
+    assert query("SELECT kind, member_count FROM stories WHERE id = (SELECT m.reprint_id FROM " + PLACED +
+                 " WHERE a.url_key LIKE %s LIMIT 1)", ("%wire-cars",)) == [("reprint", 5)]
+    assert query("SELECT count(DISTINCT m.story_id) FROM " + PLACED + " WHERE a.url_key LIKE %s",
+                 ("%wire-cars",)) == [(1,)]
     # The two same-topic, same-day stories are each a story of their own.
-    others = query("SELECT a.story_id, s.member_count FROM articles a JOIN stories s ON s.id = a.story_id"
+    others = query("SELECT m.story_id, s.member_count FROM " + PLACED + " JOIN stories s ON s.id = m.story_id"
                    " WHERE a.url_key LIKE %s", ("%/other",))
     assert len(others) == 2 and len({sid for sid, _ in others} | {story_id}) == 3
     assert all(n == 1 for _, n in others)
@@ -136,8 +141,9 @@ def test_the_two_tier_migration_rolls_back_and_applies_again(staged_settings, qu
     when = FETCHED - timedelta(hours=6)
     load(staged_settings, "youm7", [wire_version("youm7", when)])
     backend = db._yoyo_backend(staged_settings.database_url)
-    ours = read_migrations(str(db.MIGRATIONS_DIR)).filter(lambda m: m.id.startswith("0013_"))
-    assert [m.id for m in ours] == ["0013_story_tiers"]
+    # (0026 moved the story columns 0013 made into article_stories: it rolls back first)
+    ours = read_migrations(str(db.MIGRATIONS_DIR)).filter(lambda m: m.id.startswith(("0013_", "0026_")))
+    assert [m.id for m in ours] == ["0013_story_tiers", "0026_article_stories"]
     with backend.lock():
         backend.rollback_migrations(backend.to_rollback(ours))
     assert query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'articles'"
@@ -152,8 +158,8 @@ def test_the_two_tier_migration_rolls_back_and_applies_again(staged_settings, qu
 
     assert pipeline.cluster_stories(staged_settings)["articles_clustered"] == 1
     load(staged_settings, "masrawy", [wire_version("masrawy", when + timedelta(minutes=30))])
-    assert query("SELECT count(*), count(DISTINCT story_id), count(DISTINCT reprint_id) FROM articles"
-                 " WHERE reprint_id IS NOT NULL AND story_id IS NOT NULL") == [(2, 1, 1)]
+    assert query("SELECT count(*), count(DISTINCT story_id), count(DISTINCT reprint_id) FROM article_stories"
+                 ) == [(2, 1, 1)]
 
 
 def test_recluster_rebuilds_every_story_with_the_shipped_model(staged_settings, query, monkeypatch, capsys):
@@ -171,7 +177,7 @@ def test_recluster_rebuilds_every_story_with_the_shipped_model(staged_settings, 
     assert "3 articles clustered" in capsys.readouterr().out
     after = query("SELECT id, member_count, source_count, first_source FROM stories WHERE kind = 'event'")
     assert len(after) == 1 and after[0][1:] == (3, 3, "youm7") and after[0][0] != before[0][0]
-    assert query("SELECT DISTINCT story_model FROM articles") == [(Scorer.load().version,)]
+    assert query("SELECT DISTINCT m.model FROM " + PLACED) == [(Scorer.load().version,)]
     assert query("SELECT df FROM story_term_df WHERE term = ''") == [(3,)]
 
 
@@ -209,8 +215,8 @@ def test_kill_9_between_the_load_and_its_clustering_leaves_searchable_articles_t
         holder.close()
     # the load committed before the clustering began: every page is settled, the articles have no story yet
     assert pages(url) == DEMO_FINAL
-    assert _sql(url, "SELECT count(*), count(minhash), count(story_id), count(reprint_id) FROM articles") == [
-        (7, 0, 0, 0)]
+    assert _sql(url, "SELECT count(*), count(m.article_id), count(q.article_id) FROM " + PLACED +
+                " LEFT JOIN story_queue q ON q.article_id = a.id") == [(7, 0, 7)]
     assert _sql(url, "SELECT count(*) FROM stories") == [(0,)]
     [(title, article_id)] = _sql(url, "SELECT title, id FROM articles ORDER BY id LIMIT 1")
     assert title in LOADABLE
@@ -222,45 +228,94 @@ def test_kill_9_between_the_load_and_its_clustering_leaves_searchable_articles_t
     assert pages(url) == DEMO_FINAL
     # the next run's clustering took the articles the killed one left: each has a story, a reprint group, its
     # features and the scorer version, and every story counts its members
-    assert _sql(url, "SELECT count(*), count(minhash), count(story_id), count(reprint_id), count(story_shingles),"
-                     " count(story_terms), count(*) FILTER (WHERE story_model = %s) FROM articles",
-                (stories.Scorer.load().version,)) == [(7,) * 7]
-    assert _sql(url, "SELECT count(*) FROM stories s WHERE s.member_count <> (SELECT count(*) FROM articles a"
-                     " WHERE s.id IN (a.story_id, a.reprint_id))") == [(0,)]
+    assert _sql(url, "SELECT count(*), count(m.story_id), count(m.reprint_id),"
+                     " count(*) FILTER (WHERE m.model = %s), (SELECT count(*) FROM story_queue) FROM " + PLACED,
+                (stories.Scorer.load().version,)) == [(7, 7, 7, 7, 0)]
+    assert _sql(url, "SELECT count(*) FROM stories s WHERE s.member_count <> (SELECT count(*) FROM article_stories m"
+                     " WHERE s.id IN (m.story_id, m.reprint_id))") == [(0,)]
     assert [h.story_id for h in search(settings, title) if h.article_id == article_id] != [None]
 
 
-def test_an_article_changed_while_its_chunk_was_clustered_is_left_out_and_its_story_kept_for_a_later_chunk(
+def test_an_article_withdrawn_while_its_chunk_was_clustered_is_left_out_and_its_story_kept_for_a_later_chunk(
         staged_settings, query, monkeypatch):
-    """The writer refreshes each chunk's stories after the chunk's UPDATE. Here the first article's body is
-    changed (its content hash, as a load committing meanwhile would) after it was read: the UPDATE skips it,
+    """The writer refreshes each chunk's stories after the chunk's placements. Here the first article is
+    withdrawn (deleted, as a quarantine committing meanwhile would) after it was read: its placement is skipped,
     so the story it started has no member yet when its chunk is written, and the next chunk's reprint of it
-    joins that story. The story must not be removed in between (the next UPDATE would name a story that is
-    gone); it ends with the one member written, and the changed article stays for the next clustering."""
+    joins that story. The story must not be removed in between (the next placement would name a story that is
+    gone); it ends with the one member written."""
     from akhbar import stories
 
     when = FETCHED - timedelta(days=2)
     load(staged_settings, "youm7", [wire_version("youm7", when)])
     load(staged_settings, "ahram", [wire_version("ahram", when + timedelta(hours=1))])
     [(first, second)] = query("SELECT min(id), max(id) FROM articles")
-    assert query("SELECT count(DISTINCT story_id), count(DISTINCT reprint_id) FROM articles") == [(1, 1)]
+    assert query("SELECT count(DISTINCT story_id), count(DISTINCT reprint_id) FROM article_stories") == [(1, 1)]
     query((stories.db.QUERIES_DIR / "reset_stories.sql").read_text(encoding="utf-8"))
 
     monkeypatch.setattr(stories, "CHUNK", 1)  # one article per chunk: the youm7 copy first, then ahram's
     match = stories.Clusterer.match
 
-    def match_then_change_the_first(self, batch, profiles, **kwargs):
+    def match_then_withdraw_the_first(self, batch, profiles, **kwargs):
+        out = match(self, batch, profiles, **kwargs)
+        if [c.key for c in batch] == [("a", first)]:
+            query("DELETE FROM articles WHERE id = %s", (first,))
+        return out
+
+    monkeypatch.setattr(stories.Clusterer, "match", match_then_withdraw_the_first)
+    counts = stories.cluster_loaded(staged_settings)
+    assert counts.processed == 2 and counts.reprints == 1
+    assert query("SELECT article_id FROM article_stories") == [(second,)]
+    assert query("SELECT s.kind, s.member_count, s.canonical_article_id FROM stories s"
+                 " JOIN article_stories m ON s.id IN (m.story_id, m.reprint_id) ORDER BY s.kind") == [
+        ("event", 1, second), ("reprint", 1, second)]
+    assert query("SELECT count(*), (SELECT count(*) FROM story_queue) FROM stories") == [(2, 0)]
+
+
+def test_a_body_changed_while_its_chunk_was_clustered_stays_queued_and_keeps_its_story(
+        staged_settings, query, monkeypatch):
+    """A load that changes an article's body while the clustering holds it (its queue entry now names the new
+    body) leaves the article queued: the clustering places it by the body it read, and the next clustering
+    takes the new body, the article keeping its story."""
+    from akhbar import stories
+
+    when = FETCHED - timedelta(days=2)
+    load(staged_settings, "youm7", [wire_version("youm7", when)])
+    [(first,)] = query("SELECT id FROM articles")
+    query((stories.db.QUERIES_DIR / "reset_stories.sql").read_text(encoding="utf-8"))
+    match = stories.Clusterer.match
+
+    def match_then_change(self, batch, profiles, **kwargs):
         out = match(self, batch, profiles, **kwargs)
         if [c.key for c in batch] == [("a", first)]:
             query("UPDATE articles SET content_hash = 'changed meanwhile' WHERE id = %s", (first,))
+            query("UPDATE story_queue SET content_hash = 'changed meanwhile' WHERE article_id = %s", (first,))
         return out
 
-    monkeypatch.setattr(stories.Clusterer, "match", match_then_change_the_first)
-    counts = stories.cluster_loaded(staged_settings)
-    assert counts.processed == 2 and counts.reprints == 1
-    assert query("SELECT id, minhash IS NULL, story_id IS NULL FROM articles ORDER BY id") == [
-        (first, True, True), (second, False, False)]
-    assert query("SELECT s.kind, s.member_count, s.canonical_article_id FROM stories s"
-                 " JOIN articles a ON s.id IN (a.story_id, a.reprint_id) ORDER BY s.kind") == [
-        ("event", 1, second), ("reprint", 1, second)]
-    assert query("SELECT count(*) FROM stories") == [(2,)]
+    monkeypatch.setattr(stories.Clusterer, "match", match_then_change)
+    assert stories.cluster_loaded(staged_settings).processed == 1
+    [(story, old_hash)] = query("SELECT story_id, content_hash FROM article_stories")
+    assert old_hash != "changed meanwhile"
+    assert query("SELECT article_id, content_hash FROM story_queue") == [(first, "changed meanwhile")]
+    monkeypatch.setattr(stories.Clusterer, "match", match)
+    assert stories.cluster_loaded(staged_settings).processed == 1
+    assert query("SELECT story_id, content_hash FROM article_stories") == [(story, "changed meanwhile")]
+    assert query("SELECT count(*) FROM story_queue") == [(0,)]
+
+
+def test_a_story_written_with_its_one_member_has_the_aggregates_the_refresh_computes(staged_settings, query):
+    """Most stories are one article nobody else had: the clustering writes their aggregates itself instead of
+    refreshing them (_chunk_copies). They must be what refresh_stories.sql computes from the members."""
+    from akhbar import stories
+
+    when = FETCHED - timedelta(days=2)
+    load(staged_settings, "youm7", [wire_version("youm7", when)])
+    title, sentences = SAME_TOPIC["masrawy"]  # another event: a story of its own
+    load(staged_settings, "ahram", [article("ahram", "other", title=title, body=" ".join(sentences),
+                                            published_at=when + timedelta(hours=1))])
+    columns = ("id, kind, canonical_article_id, title, agency, first_published_at, last_published_at, member_count,"
+               " source_count, sources, first_source, source_lags::text, reprint_count")
+    written = query(f"SELECT {columns} FROM stories ORDER BY id")
+    assert len(written) == 4 and {r[7] for r in written} == {1}
+    with psycopg2.connect(staged_settings.database_url) as conn, conn.cursor() as cur:
+        stories.refresh(cur, {r[0] for r in written})
+    assert query(f"SELECT {columns} FROM stories ORDER BY id") == written
