@@ -1,0 +1,140 @@
+"""The clustering's in-memory matching, in CPU seconds: N synthetic articles clustered by today's code and by the
+code of a baseline commit, in the same run, with the same assignments checked.
+
+    .venv/bin/python bench/cluster_cpu.py [--rows 100000] [--baseline-commit cc59ba6] [--no-baseline]
+        [--order baseline,ours] [--cache FILE] [--profile FILE]
+
+The articles are bench/load.py's ``synthetic_articles`` (about 3 KB of folded Arabic each, four minutes apart).
+Each clusterer is ``Clusterer(None, settings)`` (no database) fed as ``cluster_unclustered`` feeds it: in
+publication order, CHUNK articles at a time, ``prepare`` then ``match(count=False)``, the IDF counted every
+IDF_BATCH articles. Timed with ``time.process_time`` (this process's CPU: on a shared machine, wall time says
+more about the neighbours). Checked: every article's story and reprint group (placeholders named by their
+first member), MinHash signature and shingles are the same in both, as are the clusterers' counts. The machine's
+load average is printed with the times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import hashlib
+import os
+import pickle
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from akhbar import stories
+from akhbar.config import Settings
+from bench.load import synthetic_articles
+from bench.stories_speed import baseline_module
+
+BASELINE = "cc59ba6"  # main before the in-memory matching was made cheaper (issue 14)
+
+
+def candidates(n: int, cache: str | None = None) -> list:
+    """The synthetic articles as the rows ``cluster_unclustered`` reads: (key, published, source, agency,
+    content hash, body_norm, title_norm), in publication order (only what clustering reads is kept). Drawing
+    them takes longer than clustering them (a weighted draw per article), so ``cache`` keeps them in a file."""
+    if cache and Path(cache).exists():
+        with open(cache, "rb") as fh:
+            return pickle.load(fh)
+    out = []
+    for i, a in enumerate(synthetic_articles(n)):
+        body = a["body_norm"]
+        out.append((("a", i + 1), datetime.fromisoformat(a["published_at"]), a["source"], a["agency"],
+                    hashlib.md5(body.encode()).hexdigest(), body, a["title_norm"]))
+    if cache:
+        with open(cache, "wb") as fh:
+            pickle.dump(out, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return out
+
+
+def cluster(module, rows: list, settings: Settings, profile: str | None = None) -> tuple[float, list, dict]:
+    """CPU seconds of clustering ``rows`` with ``module`` (akhbar.stories or a baseline), and what it assigned:
+    (key, story, reprint, signature, shingles) per article, stories and reprint groups named by their first
+    member's key."""
+    chunk, idf_batch = module.CHUNK, module.IDF_BATCH
+    clusterer = module.Clusterer(None, settings)
+    assigned = []
+    gc.collect()
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    t0 = time.process_time()
+    since_counted = 0
+    for start in range(0, len(rows), chunk):
+        batch = [module.Candidate(key, published, source, agency, content_hash, body, title_norm=title)
+                 for key, published, source, agency, content_hash, body, title in rows[start:start + chunk]]
+        profiles = clusterer.prepare(batch)
+        out = clusterer.match(batch, profiles, count=False)
+        since_counted += len(batch)
+        if since_counted >= idf_batch:
+            clusterer.count_pending()
+            since_counted = 0
+        assigned.extend((a.key, a.story, a.reprint, a.signature, a.shingles) for a in out)
+    seconds = time.process_time() - t0
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    first: dict = {}
+    named = [(key, first.setdefault(story, key), first.setdefault(reprint, key), signature, shingles)
+             for key, story, reprint, signature, shingles in assigned]
+    counts = dict(vars(clusterer.counts), pairs_scored=clusterer.pairs_scored)
+    counts.pop("seconds")
+    return seconds, named, counts
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--baseline-commit", default=BASELINE)
+    parser.add_argument("--no-baseline", action="store_true", help="time today's code only")
+    parser.add_argument("--order", default="baseline,ours", help="which runs first (baseline,ours or ours,baseline)")
+    parser.add_argument("--cache", default="/tmp/akhbar_cluster_cpu_{rows}.pickle",
+                        help="keep the drawn articles in this file ('' : draw them every time)")
+    parser.add_argument("--profile", help="write a cProfile of today's run to this file")
+    args = parser.parse_args(argv)
+
+    settings = Settings(database_url="postgresql://unused")
+    t0 = time.perf_counter()
+    rows = candidates(args.rows, args.cache.format(rows=args.rows) if args.cache else None)
+    print(f"{len(rows)} synthetic articles in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    runs = {"ours": stories}
+    if not args.no_baseline:
+        runs["baseline"] = baseline_module(args.baseline_commit)
+    results = {}
+    for name in args.order.split(","):
+        if name not in runs:
+            continue
+        load_before = os.getloadavg()[0]
+        seconds, named, counts = cluster(runs[name], rows, settings, args.profile if name == "ours" else None)
+        results[name] = (seconds, named, counts)
+        print(f"{name}: {seconds:.1f} s CPU, load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after, "
+              f"{counts}", file=sys.stderr)
+    ours = results["ours"]
+    line = f"rows {len(rows)}: ours {ours[0]:.1f} s CPU"
+    status = 0
+    if "baseline" in results:
+        base = results["baseline"]
+        same = base[1] == ours[1] and base[2] == ours[2]
+        if not same:
+            differ = [a[0] for a, b in zip(base[1], ours[1]) if a != b]
+            print(f"DIFFERENT: {len(differ)} articles (first {differ[:5]}), counts {base[2]} vs {ours[2]}",
+                  file=sys.stderr)
+            status = 1
+        line = (f"rows {len(rows)}: baseline {args.baseline_commit} {base[0]:.1f} s CPU, ours {ours[0]:.1f} s CPU, "
+                f"ratio {base[0] / ours[0]:.2f}, assignments {'identical' if same else 'DIFFERENT'}")
+    print(f"{line}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
