@@ -40,6 +40,7 @@ import psycopg2.extensions
 
 from akhbar import db
 from akhbar.config import Settings
+from akhbar.story_features import _TERM_NAMES as TERM_NAMES
 from akhbar.story_features import (
     FEATURES,
     Idf,
@@ -49,6 +50,7 @@ from akhbar.story_features import (
     features,
     shingle_hashes,  # noqa: F401  (shingle_hashes: the stored scheme)
 )
+from akhbar.story_features import profiles as story_profiles
 
 NUM_PERM = 128
 LOCK_KEY = 0x616B6862  # pg_advisory_xact_lock key for clustering ("akhb")
@@ -446,7 +448,8 @@ class Clusterer:
         """The batch's profiles, and what the database holds that matching it needs (the stored articles of
         its window, the document frequencies of its words): the part of ``assign`` that reads the database."""
         t0 = time.perf_counter()
-        profiles = [Profile.of(c.title_norm or "", c.body_norm, self.settings.story_shingle_words) for c in batch]
+        profiles = story_profiles([c.title_norm or "" for c in batch], [c.body_norm or "" for c in batch],
+                                  self.settings.story_shingle_words)
         if self.cur is not None and batch:
             self._load_window(batch[0].published - self.window, batch[-1].published + self.window, profiles)
         self.counts.seconds += time.perf_counter() - t0
@@ -461,11 +464,11 @@ class Clusterer:
         out = []
         signed = self.signer.signatures([p.shingles for c, p in zip(batch, profiles) if c.minhash is None])
         fresh = iter(signed)
-        for c, profile in zip(batch, profiles):
+        stored = self.cur is not None  # (the word counts are stored with the article; in memory, nobody reads them)
+        for c, profile, vector in zip(batch, profiles, Vector.many(profiles, self.idf)):  # (one IDF for the call)
             self._evict(c.published - self.window)
             values = self.signer.from_bytes(c.minhash) if c.minhash is not None else next(fresh)
             self.counts.processed += 1
-            vector = Vector(profile, self.idf)
             if c.story_id is not None:  # a stored article keeps its story
                 story, reprint = c.story_id, c.reprint_id or c.story_id
             else:
@@ -473,14 +476,16 @@ class Clusterer:
             self._index(c.key, _Entry(c.published, c.source_key, story, reprint, profile, vector), values,
                         c.content_hash)
             out.append(Assignment(c.key, story, reprint, self.signer.to_bytes(values),
-                                  profile.shingles.astype("<u4").tobytes(), profile.to_json(), self.scorer.version,
-                                  c.content_hash))
+                                  profile.shingles.astype("<u4").tobytes(), profile.to_json() if stored else None,
+                                  self.scorer.version, c.content_hash))
+        # the batch's words count from the next batch on, as they would once stored: each term's documents in the
+        # batch counted at once (a profile's terms are distinct), then added per term, not per profile and term
+        numbers, documents = np.unique(np.concatenate([p.body_ids for p in profiles]), return_counts=True)
+        words, documents = list(map(TERM_NAMES.__getitem__, numbers.tolist())), documents.tolist()
         delta, pending = self.df_delta, self._pending_df
-        for profile in profiles:  # the batch's words count from the next batch on, as they would once stored
-            self.docs_delta += 1
-            words = profile.body.keys()
-            delta.update(zip(words, map((1).__add__, map(delta.get, words, repeat(0)))))
-            pending.update(zip(words, map((1).__add__, map(pending.get, words, repeat(0)))))
+        delta.update(zip(words, map(add, map(delta.get, words, repeat(0)), documents)))
+        pending.update(zip(words, map(add, map(pending.get, words, repeat(0)), documents)))
+        self.docs_delta += len(profiles)
         self._pending_docs += len(profiles)
         if count:
             self.count_pending()
