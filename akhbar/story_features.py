@@ -34,9 +34,9 @@ from __future__ import annotations
 import math
 import re
 import zlib
-from collections import Counter, _count_elements
-from itertools import chain, compress, groupby, repeat
-from operator import itemgetter, mul, not_, truediv
+from collections import Counter
+from itertools import chain, groupby, repeat
+from operator import itemgetter, mul, truediv
 
 import numpy as np
 
@@ -170,22 +170,34 @@ _WORD_CRC = _Column(np.uint64)
 _WORDS = _Vocabulary()
 
 
-def _words(text: str) -> list[str]:
-    r"""``_WORD.findall(text)``, mostly by ``str.split``: a whitespace-separated token whose characters are all
-    alphanumeric (``str.isalnum``: what ``\w`` matches, less the underscore) is one word, and only the other
-    tokens (punctuation attached, an underscore) go through the regex. No whitespace character is a word
-    character, so no word spans two tokens: the same words in the same order, for a fraction of the regex's
-    time (a folded body is mostly such tokens)."""
-    words = text.split()
-    odd = list(compress(range(len(words)), map(not_, map(str.isalnum, words))))
-    for i in reversed(odd):
-        words[i:i + 1] = _WORD.findall(words[i])
-    return words
+class _Tokens(dict):
+    """A whitespace-separated token's number in this process, and its words (``_WORD.findall`` of it: the
+    token itself when all its characters are alphanumeric, as most are) kept by number: the word numbers of
+    token t are _TOKEN_WORDS[_TOKEN_START[t]:][:_TOKEN_SIZE[t]]. A text is then split by ``str.split`` and
+    its tokens looked up, and the regex runs once per distinct token, not over every text: no whitespace
+    character is a word character, so no word spans two tokens and the words are ``_WORD.findall``'s, in
+    its order. Not capped, for the reason _Ids is not."""
+
+    __slots__ = ()
+
+    def __missing__(self, token):
+        self[token] = n = len(self)
+        words = [token] if token.isalnum() else _WORD.findall(token)  # (isalnum: what \w is, less "_")
+        _TOKEN_START.values.append(len(_TOKEN_WORDS.values))
+        _TOKEN_SIZE.values.append(len(words))
+        _TOKEN_WORDS.values.extend(map(_WORDS.__getitem__, words))
+        return n
+
+
+_TOKEN_START = _Column(np.int64)
+_TOKEN_SIZE = _Column(np.int64)
+_TOKEN_WORDS = _Column(np.int64)
+_TOKENS = _Tokens()
 
 
 def terms(text_norm: str, words: list[str] | None = None) -> dict[str, int]:
     """Stemmed content words of a folded text (or of its ``words``, already split), counted."""
-    return _counted(list(map(_TERM_OF.__getitem__, _words(text_norm) if words is None else words)))
+    return _counted(list(map(_TERM_OF.__getitem__, _WORD.findall(text_norm) if words is None else words)))
 
 
 def _counted(word_terms: list) -> dict[str, int]:
@@ -218,7 +230,7 @@ def shingle_hashes(text_norm: str, words_per_shingle: int = 3, words: list[str] 
     signatures depend on them). A word hashes to its UTF-8 CRC-32; k consecutive word hashes h1..hk combine
     as ((h1 * MIX + h2) * MIX + ...) mod 2**32, with MIX = 0x9E3779B1."""
     if words is None:
-        words = _words(text_norm or "")
+        words = _WORD.findall(text_norm or "")
     if not words:
         return np.zeros(0, dtype=np.uint64)
     word_hashes = np.fromiter(map(_CRC.__getitem__, words), dtype=np.uint64, count=len(words))
@@ -236,29 +248,46 @@ def _bounds(sizes: np.ndarray) -> np.ndarray:
     return out
 
 
-def _word_numbers(texts: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
-    """The words of all ``texts`` as word numbers, concatenated, and each text's bounds in it."""
-    bounds = _bounds(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)))
-    return np.fromiter(map(_WORDS.__getitem__, chain.from_iterable(texts)), dtype=np.int64,
-                       count=int(bounds[-1])), bounds
+def _word_numbers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The words of all ``texts`` as word numbers (``_WORD.findall``'s words, by way of ``_TOKENS``),
+    concatenated, and each text's bounds in it."""
+    tokens = [t.split() for t in texts]
+    token_bounds = _bounds(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
+    numbers = np.fromiter(map(_TOKENS.__getitem__, chain.from_iterable(tokens)), dtype=np.int64,
+                          count=int(token_bounds[-1]))
+    del tokens
+    start, size, words = _TOKEN_START.read()[numbers], _TOKEN_SIZE.read()[numbers], _TOKEN_WORDS.read()
+    ends = np.cumsum(size)
+    bounds = np.concatenate([[0], ends])[token_bounds]
+    if (size == 1).all():
+        return words[start], bounds
+    return words[np.arange(int(bounds[-1])) + np.repeat(start - (ends - size), size)], bounds
 
 
 def _counted_runs(word_terms: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``_counted`` of each run of ``word_terms`` (term numbers, -1 for a dropped word; run i is
     word_terms[bounds[i]:bounds[i + 1]]), for all runs at once: (terms, counts, their bounds), each run's terms
-    in the order of their first occurrence. One C counting loop over (run, term) keys: the runs follow each
-    other, so the counts' order is run by run, then first occurrence."""
+    in the order of their first occurrence. One stable sort of (run, term) keys gives each distinct key's count
+    and first place; the distinct keys taken in the order of their first places are run by run (the runs follow
+    each other), then first occurrence."""
     n = bounds.size - 1
     run = np.repeat(np.arange(n, dtype=np.int64), np.diff(bounds))
     kept = word_terms >= 0
-    counts: dict = {}
-    _count_elements(counts, ((run[kept] << 32) | word_terms[kept]).tolist())
-    keys = np.fromiter(counts, dtype=np.int64, count=len(counts))
-    values = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
-    return (keys & 0xFFFFFFFF).astype(np.int32), values, np.searchsorted(keys >> 32, np.arange(n + 1))
+    keys = (run[kept] << 32) | word_terms[kept]
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    new = np.empty(ordered.size, dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    starts = np.flatnonzero(new)
+    counted = np.zeros(keys.size, dtype=np.int64)  # each distinct key's count at its first place, 0 elsewhere
+    counted[order[starts]] = np.diff(np.append(starts, ordered.size))
+    firsts = np.flatnonzero(counted)
+    keys = keys[firsts]
+    return (keys & 0xFFFFFFFF).astype(np.int32), counted[firsts], np.searchsorted(keys >> 32, np.arange(n + 1))
 
 
-def _chunk_shingles(texts: list[list[str]], crcs: np.ndarray, bounds: np.ndarray, k: int) -> list[np.ndarray]:
+def _chunk_shingles(crcs: np.ndarray, bounds: np.ndarray, k: int) -> list[np.ndarray]:
     """``shingle_hashes`` (as uint32) of each text, for all at once: the k-word combinations computed over the
     concatenated word hashes (a combination depends on its k words only), those within one text kept, sorted
     and made unique by (text, hash) in one sort."""
@@ -279,7 +308,10 @@ def _chunk_shingles(texts: list[list[str]], crcs: np.ndarray, bounds: np.ndarray
         for i in np.flatnonzero(sizes >= k).tolist():
             out[i] = hashes[cut[i]:cut[i + 1]]
     for i in np.flatnonzero((sizes > 0) & (sizes < k)).tolist():  # shorter than a shingle: one of all its words
-        out[i] = shingle_hashes("", k, texts[i]).astype(np.uint32)
+        combined = crcs[bounds[i]]
+        for h in crcs[bounds[i] + 1:bounds[i + 1]]:
+            combined = (combined * _MIX + h) & _MASK32
+        out[i] = np.array([combined], dtype=np.uint32)
     return out
 
 
@@ -290,15 +322,13 @@ _NO_COUNTS = np.zeros(0, dtype=np.int64)
 
 def profiles(titles: list[str], bodies: list[str], words_per_shingle: int = 3) -> list[Profile]:
     """``Profile.of`` each (title_norm, body_norm), for a chunk of articles at once: the words looked up once
-    each, then array work over the whole chunk (what a word or term alone decides, by its number) and one
-    counting loop per part (body, lead, title), instead of a dozen small calls per article."""
+    each, then array work over the whole chunk (what a word or term alone decides, by its number; the terms
+    counted by one sort per part: body, lead, title), instead of a dozen small calls per article."""
     n = len(bodies)
-    body_words = [_words(b) if b else [] for b in bodies]
-    wids, bounds = _word_numbers(body_words)
-    twids, tbounds = _word_numbers([_words(t) if t else [] for t in titles])
+    wids, bounds = _word_numbers(bodies)
+    twids, tbounds = _word_numbers(titles)
     word_term, word_crc = _WORD_TERM.read(), _WORD_CRC.read()  # (after the lookups: new words included)
-    shingles = _chunk_shingles(body_words, word_crc[wids], bounds, words_per_shingle)
-    del body_words
+    shingles = _chunk_shingles(word_crc[wids], bounds, words_per_shingle)
     body_terms = word_term[wids]
     body, body_counts, body_cut = _counted_runs(body_terms, bounds)
     sizes = np.diff(bounds)
@@ -483,37 +513,40 @@ def _unit_runs(parts: list[tuple[np.ndarray, np.ndarray]], idf: Idf):
 
 def _tops(ids: np.ndarray, weights: np.ndarray, bounds: np.ndarray, run: np.ndarray, place: np.ndarray,
           sizes: np.ndarray) -> list[frozenset]:
-    """``_heaviest`` of each run (as term numbers), all at once: the TOP_TERMS-th weight of each longer run by
-    one partition of a row per run, the terms at or above it taken, and a run with more of them than
-    TOP_TERMS (a tie across the cut) decided by the terms' text."""
+    """``_heaviest`` of each run (as term numbers), all at once: a run of TOP_TERMS terms or fewer is all of
+    them; in a longer one the TOP_TERMS-th weight (by one partition of a row per run) cuts, the terms above it
+    are taken, and those at it fill the places left, the first by their text when there are more of them."""
     n = sizes.size
     b = bounds.tolist()
-    out = [frozenset(ids[b[i]:b[i + 1]].tolist()) for i in range(n)]
     long = sizes > TOP_TERMS
-    if not long.any():
-        return out
+    out = [frozenset()] * n
+    for i in np.flatnonzero(~long).tolist():
+        out[i] = frozenset(ids[b[i]:b[i + 1]].tolist())
     rows = np.flatnonzero(long)
-    row_of = np.full(n, -1)
+    if not rows.size:
+        return out
+    row_of = np.zeros(n, dtype=np.int64)
     row_of[rows] = np.arange(rows.size)
-    taken = long[run]
-    matrix = np.full((rows.size, int(sizes.max())), -np.inf)
-    numbers = np.full(matrix.shape, -1, dtype=np.int64)
-    at = (row_of[run[taken]], place[taken])
-    matrix[at] = weights[taken]
-    numbers[at] = ids[taken]
+    taken = np.flatnonzero(long[run])  # the terms of the long runs, run by run
+    r, terms, w = row_of[run[taken]], ids[taken], weights[taken]
+    matrix = np.full((rows.size, int(sizes[rows].max())), -np.inf)
+    matrix[r, place[taken]] = w
     cut = -np.partition(-matrix, TOP_TERMS - 1, axis=1)[:, TOP_TERMS - 1]
-    chosen = matrix >= cut[:, None]
-    counts = chosen.sum(axis=1)
-    heavy = numbers[chosen].tolist()
-    ends = np.cumsum(counts).tolist()
-    starts = [0] + ends[:-1]
-    for j, i in enumerate(rows.tolist()):
-        top = heavy[starts[j]:ends[j]]
-        if counts[j] > TOP_TERMS:  # a tie across the cut: the alphabetically first of the tied terms
-            row = matrix[j]
-            above = numbers[j][row > cut[j]].tolist()
-            tied = sorted(numbers[j][row == cut[j]].tolist(), key=_TERM_NAMES.__getitem__)
-            top = above + tied[:TOP_TERMS - len(above)]
+    del matrix
+    chosen = w > cut[r]
+    tied = np.flatnonzero(w == cut[r])
+    places_left = TOP_TERMS - np.bincount(r[chosen], minlength=rows.size)
+    if (np.bincount(r[tied], minlength=rows.size) > places_left).any():  # ties across the cut: by the terms' text
+        tied_terms = terms[tied].tolist()
+        names = sorted(set(tied_terms), key=_TERM_NAMES.__getitem__)
+        rank = dict(zip(names, range(len(names))))
+        order = np.lexsort((np.fromiter(map(rank.__getitem__, tied_terms), dtype=np.int64, count=tied.size),
+                            r[tied]))  # by run, then by text
+        tied_rows = r[tied][order]
+        within = np.arange(tied.size) - np.searchsorted(tied_rows, tied_rows)  # the place among its run's ties
+        tied = tied[order[within < places_left[tied_rows]]]
+    chosen[tied] = True
+    for i, top in zip(rows.tolist(), terms[chosen].reshape(-1, TOP_TERMS).tolist()):  # TOP_TERMS a run, in order
         out[i] = frozenset(top)
     return out
 
