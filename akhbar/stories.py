@@ -32,7 +32,7 @@ from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import chain, repeat
-from operator import add
+from operator import add, mul, sub, truediv
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +46,7 @@ from akhbar.story_features import (
     Idf,
     Profile,
     Vector,
-    containment,
+    containments,
     features,
     shingle_hashes,  # noqa: F401  (shingle_hashes: the stored scheme)
 )
@@ -115,6 +115,7 @@ class Scorer:
         self.intercept = float(intercept)
         self.mean = np.asarray(mean, dtype=float)
         self.scale = np.asarray(scale, dtype=float)
+        self._coef, self._mean, self._scale = (a.tolist() for a in (self.coef, self.mean, self.scale))
         self.threshold = float(threshold)
         self.reprint_containment = float(reprint_containment)
         self.event_window_hours = float(event_window_hours)
@@ -138,9 +139,11 @@ class Scorer:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def probability(self, x: list[float]) -> float:
-        v = np.asarray(x, dtype=float)
+        """In plain floats (numpy's calls cost more than the arithmetic on seven numbers). The same values as
+        numpy's but for the dot product's last bits: numpy's BLAS adds each product with a fused multiply-add."""
+        v = list(x)
         v[5] = math.log1p(v[5])
-        z = self.intercept + float(np.dot(self.coef, (v - self.mean) / self.scale))
+        z = self.intercept + sum(map(mul, self._coef, map(truediv, map(sub, v, self._mean), self._scale)))
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -214,25 +217,27 @@ class BandIndex:
     of datasketch's ``MinHashLSH(threshold, num_perm)`` (its b bands of r values, taken from it). The same
     candidates as datasketch gives (tests/unit/test_shingles.py holds them equal), written here because
     datasketch's per-call cost (a MinHash object, a byte swap and a storage call per band) was a tenth of
-    the clustering's time; a band here is a slice of the signature's bytes, a bucket a set in a dict."""
+    the clustering's time; a band here is a slice of the signature's bytes, a bucket an entry of its band's dict."""
 
     def __init__(self, threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM):
         from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.bands, self.rows = lsh.b, lsh.r
-        # band -> the key in it, or a set of the keys when there are several: most bands of a text are its own,
-        # and a set of one key costs 216 bytes (at 37 bands, 8 KB an article of the window)
-        self._buckets: dict[bytes, object] = {}
+        # per band, its bytes -> the key in it, or a set of the keys when there are several: most bands of a text
+        # are its own, and a set of one key costs 216 bytes (at 37 bands, 8 KB an article of the window). A dict
+        # per band: a band's key is its slice of the signature as it is (no band number to prepend), and the
+        # bands' lookups are one map() over the dicts and the slices.
+        self._tables: list[dict[bytes, object]] = [{} for _ in range(self.bands)]
         self._keys: dict[object, bytes] = {}  # key -> its signature (its bands are cut again to remove it)
         step = 4 * self.rows  # bytes per band (uint32 values)
-        self._slices = [(bytes((i,)), i * step, (i + 1) * step) for i in range(self.bands)]
+        self._slices = [slice(i * step, (i + 1) * step) for i in range(self.bands)]
         self._last: tuple[bytes, list[bytes]] = (b"", [])  # a new article's signature is queried, then inserted
 
     def _band_keys(self, signature: bytes) -> list[bytes]:
-        if signature == self._last[0]:
+        if signature is self._last[0] or signature == self._last[0]:
             return self._last[1]
-        bands = [prefix + signature[start:end] for prefix, start, end in self._slices]
+        bands = list(map(signature.__getitem__, self._slices))
         self._last = (signature, bands)
         return bands
 
@@ -240,35 +245,31 @@ class BandIndex:
         if key in self._keys:
             self.remove(key)
         self._keys[key] = signature
-        buckets = self._buckets
-        for band in self._band_keys(signature):
-            bucket = buckets.get(band)
+        for table, band in zip(self._tables, self._band_keys(signature)):
+            bucket = table.get(band)
             if bucket is None:
-                buckets[band] = key
+                table[band] = key
             elif type(bucket) is set:  # (a key is hashable, so never a set)
                 bucket.add(key)
             elif bucket != key:
-                buckets[band] = {bucket, key}
+                table[band] = {bucket, key}
 
     def remove(self, key) -> None:
         signature = self._keys.pop(key, None)
         if signature is None:
             return
-        buckets = self._buckets
-        for band in self._band_keys(signature):
-            bucket = buckets.get(band)
+        for table, band in zip(self._tables, self._band_keys(signature)):
+            bucket = table.get(band)
             if type(bucket) is set:
                 bucket.discard(key)
                 if len(bucket) == 1:
-                    buckets[band] = next(iter(bucket))
+                    table[band] = next(iter(bucket))
             elif bucket is not None and bucket == key:
-                del buckets[band]
+                del table[band]
 
     def query(self, signature: bytes) -> set:
         found: set = set()
-        buckets = self._buckets
-        for band in self._band_keys(signature):
-            bucket = buckets.get(band)
+        for bucket in map(dict.get, self._tables, self._band_keys(signature)):
             if bucket is None:
                 continue
             if type(bucket) is set:
@@ -350,7 +351,7 @@ class Clusterer:
                 self.idf.df[term] = self.idf.df.get(term, 0) + df
 
     # -- the window index -----------------------------------------------------------------------------------
-    def _index(self, key, entry: _Entry, signature: np.ndarray, content_hash: str):
+    def _index(self, key, entry: _Entry, signature: np.ndarray | bytes, content_hash: str):
         if key in self.known:
             self._forget(key)
         if entry.vector is None:
@@ -362,7 +363,7 @@ class Clusterer:
         if first is None or entry.published < first:
             self.story_first[entry.story] = entry.published
         self.by_hash.setdefault(content_hash, key)
-        self.lsh.insert(key, self.signer.to_bytes(signature))
+        self.lsh.insert(key, signature if type(signature) is bytes else self.signer.to_bytes(signature))
         for t in entry.vector.top:
             self.by_term[t].add(key)
         self.order.append((entry.published, key, content_hash))
@@ -468,14 +469,15 @@ class Clusterer:
         for c, profile, vector in zip(batch, profiles, Vector.many(profiles, self.idf)):  # (one IDF for the call)
             self._evict(c.published - self.window)
             values = self.signer.from_bytes(c.minhash) if c.minhash is not None else next(fresh)
+            signature = self.signer.to_bytes(values)  # (what the LSH index reads and the article stores)
             self.counts.processed += 1
             if c.story_id is not None:  # a stored article keeps its story
                 story, reprint = c.story_id, c.reprint_id or c.story_id
             else:
-                story, reprint = self._match(c, profile, vector, values)
-            self._index(c.key, _Entry(c.published, c.source_key, story, reprint, profile, vector), values,
+                story, reprint = self._match(c, profile, vector, signature)
+            self._index(c.key, _Entry(c.published, c.source_key, story, reprint, profile, vector), signature,
                         c.content_hash)
-            out.append(Assignment(c.key, story, reprint, self.signer.to_bytes(values),
+            out.append(Assignment(c.key, story, reprint, signature,
                                   profile.shingles.astype("<u4").tobytes(), profile.to_json() if stored else None,
                                   self.scorer.version, c.content_hash))
         # the batch's words count from the next batch on, as they would once stored: each term's documents in the
@@ -511,7 +513,7 @@ class Clusterer:
             self.counts.new_stories += 1
         return placeholder
 
-    def _match(self, c: Candidate, profile: Profile, vector: Vector, values):
+    def _match(self, c: Candidate, profile: Profile, vector: Vector, signature: bytes):
         twin = self.by_hash.get(c.content_hash)
         if twin is not None and twin in self.known and abs(self.known[twin].published - c.published) <= self.reprint_window:
             e = self.known[twin]
@@ -521,25 +523,27 @@ class Clusterer:
         by_term = self.by_term
         shared = Counter(chain.from_iterable(  # one Counter call over the postings, in the order of their updates
             [postings for postings in map(by_term.get, vector.top) if postings and len(postings) <= MAX_POSTINGS]))
-        lsh_hits = self.lsh.query(self.signer.to_bytes(values))
+        lsh_hits = self.lsh.query(signature)
         by_words = [k for k, n in shared.items() if n >= MIN_SHARED_TOP]
         if len(by_words) > MAX_CANDIDATES:  # a crowded window (or a subject every outlet writes about)
             by_words = sorted(by_words, key=lambda k: (-shared[k], str(k)))[:MAX_CANDIDATES]
-        keys = lsh_hits | set(by_words)
-        best_reprint = (None, 0.0)
-        candidates_by_story = defaultdict(list)
-        for key in keys:
-            e = self.known.get(key)
+        known, window = self.known, self.window.total_seconds()
+        near = []  # (key, entry, hours) of the candidates within the window
+        for key in lsh_hits | set(by_words):
+            e = known.get(key)
             if e is None or key == c.key:
                 continue
             hours = abs((e.published - c.published).total_seconds()) / 3600
-            if hours * 3600 > self.window.total_seconds():
-                continue
-            cont = containment(profile.shingles, e.profile.shingles)
+            if hours * 3600 <= window:
+                near.append((key, e, hours))
+        best_reprint = (None, 0.0)
+        candidates_by_story = defaultdict(list)
+        # (the containments of all of them in one search: each pair's feature is the same)
+        for (key, e, hours), cont in zip(near, containments(profile.shingles, [e.profile.shingles for _, e, _ in near])):
             if (cont >= self.scorer.reprint_containment and hours * 3600 <= self.copy_window.total_seconds()
                     and min(profile.shingles.size, e.profile.shingles.size) >= 10
                     and (self.scorer.reprint_min_probability <= 0
-                         or self._probability(c, profile, vector, key, e) >= self.scorer.reprint_min_probability)):
+                         or self._probability(c, profile, vector, key, e, cont) >= self.scorer.reprint_min_probability)):
                 if cont > best_reprint[1] or (cont == best_reprint[1] and str(key) < str(best_reprint[0])):
                     best_reprint = (key, cont)
                 continue
@@ -548,7 +552,7 @@ class Clusterer:
             # an event story does not drift: every member within the event window of its first one
             if abs(c.published - self.story_first.get(e.story, e.published)) > self.event_window:
                 continue
-            p = self._probability(c, profile, vector, key, e)
+            p = self._probability(c, profile, vector, key, e, cont)
             if p >= self.scorer.threshold:
                 candidates_by_story[e.story].append((p, key))
         if best_reprint[0] is not None:
@@ -578,10 +582,10 @@ class Clusterer:
             return e.story, self._new("reprint")
         return self._new("event"), self._new("reprint")
 
-    def _probability(self, c, profile, vector, key, e) -> float:
+    def _probability(self, c, profile, vector, key, e, cont: float | None = None) -> float:
         self.pairs_scored += 1
         hours = abs((e.published - c.published).total_seconds()) / 3600
-        return self.scorer.probability(features(profile, vector, e.profile, e.vector, hours))
+        return self.scorer.probability(features(profile, vector, e.profile, e.vector, hours, cont))
 
     def _joined(self, story):
         if not isinstance(story, tuple):

@@ -653,12 +653,32 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     return np.count_nonzero(b[at] == a) / a.size
 
 
-def features(pa: Profile, va: Vector, pb: Profile, vb: Vector, hours_apart: float) -> list[float]:
-    """The FEATURES of a pair, in order."""
+def containments(a: np.ndarray, others: list[np.ndarray]) -> list[float]:
+    """``containment(a, b)`` for each b of ``others``, by one search of all of them in ``a``: the shared count
+    is the same whichever set is searched in the other, and so is its quotient by the smaller size."""
+    if not others:
+        return []
+    sizes = np.fromiter(map(len, others), dtype=np.int64, count=len(others))
+    if not a.size:
+        return [0.0] * len(others)
+    b = np.concatenate(others)
+    at = a.searchsorted(b)
+    np.minimum(at, a.size - 1, out=at)
+    shared = np.bincount(np.repeat(np.arange(sizes.size), sizes)[a[at] == b], minlength=sizes.size)
+    smaller = np.minimum(sizes, a.size)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(smaller > 0, shared / smaller, 0.0).tolist()
+
+
+def features(pa: Profile, va: Vector, pb: Profile, vb: Vector, hours_apart: float,
+             contained: float | None = None) -> list[float]:
+    """The FEATURES of a pair, in order (``contained``: their containment, when it is known already)."""
     numbers = 0.0
     if pa.numbers and pb.numbers:
         numbers = len(pa.numbers & pb.numbers) / min(len(pa.numbers), len(pb.numbers))
     cosine = _sparse_dot(va.body, vb.body)
     lead = cosine if va.lead is None or vb.lead is None else _sparse_dot(va.lead, vb.lead)
-    return [containment(pa.shingles, pb.shingles), cosine, _dot(va.title, vb.title),
+    if contained is None:
+        contained = containment(pa.shingles, pb.shingles)
+    return [contained, cosine, _dot(va.title, vb.title),
             len(va.top & vb.top) / TOP_TERMS, numbers, abs(hours_apart), lead]

@@ -2,13 +2,13 @@
 code of a baseline commit, in the same run, with the same assignments checked.
 
     .venv/bin/python bench/cluster_cpu.py [--rows 100000] [--baseline-commit cc59ba6] [--no-baseline]
-        [--order baseline,ours] [--cache FILE] [--profile FILE]
+        [--order baseline,ours] [--cache FILE] [--corpus FILE] [--profile FILE]
 
 The articles are bench/load.py's ``synthetic_articles`` (about 3 KB of folded Arabic each, four minutes apart).
 Each clusterer is ``Clusterer(None, settings)`` (no database) fed as ``cluster_unclustered`` feeds it: in
 publication order, CHUNK articles at a time, ``prepare`` then ``match(count=False)``, the IDF counted every
-IDF_BATCH articles. Timed with ``time.process_time`` (this process's CPU: on a shared machine, wall time says
-more about the neighbours). Checked: every article's story and reprint group (placeholders named by their
+IDF_BATCH articles (``--corpus``: the real corpus instead, clustered as bench/stories_eval.py does). Timed
+with ``time.process_time`` (this process's CPU: on a shared machine, wall time says more about the neighbours). Checked: every article's story and reprint group (placeholders named by their
 first member), MinHash signature and shingles are the same in both, as are the clusterers' counts. The machine's
 load average is printed with the times.
 """
@@ -54,11 +54,20 @@ def candidates(n: int, cache: str | None = None) -> list:
     return out
 
 
-def cluster(module, rows: list, settings: Settings, profile: str | None = None) -> tuple[float, list, dict]:
-    """CPU seconds of clustering ``rows`` with ``module`` (akhbar.stories or a baseline), and what it assigned:
-    (key, story, reprint, signature, shingles) per article, stories and reprint groups named by their first
-    member's key."""
-    chunk, idf_batch = module.CHUNK, module.IDF_BATCH
+def corpus_rows(path: str) -> list:
+    """The real corpus's articles as ``bench/stories_eval.py`` clusters them (folded, in publication order)."""
+    from bench.stories_eval import load_corpus
+
+    return [(d.docno, d.published, d.source, None, hashlib.md5(d.body_norm.encode()).hexdigest(),
+             d.body_norm, d.title_norm) for d in load_corpus(path)]
+
+
+def cluster(module, rows: list, settings: Settings, profile: str | None = None, chunk: int | None = None,
+            idf_batch: int | None = None) -> tuple[float, list, dict]:
+    """CPU seconds of clustering ``rows`` with ``module`` (akhbar.stories or a baseline), CHUNK and IDF_BATCH
+    articles at a time unless told, and what it assigned: (key, story, reprint, signature, shingles) per
+    article, stories and reprint groups named by their first member's key."""
+    chunk, idf_batch = chunk or module.CHUNK, idf_batch or module.IDF_BATCH
     clusterer = module.Clusterer(None, settings)
     assigned = []
     gc.collect()
@@ -100,13 +109,19 @@ def main(argv=None) -> int:
     parser.add_argument("--order", default="baseline,ours", help="which runs first (baseline,ours or ours,baseline)")
     parser.add_argument("--cache", default="/tmp/akhbar_cluster_cpu_{rows}.pickle",
                         help="keep the drawn articles in this file ('' : draw them every time)")
+    parser.add_argument("--corpus", help="cluster this corpus (stories_eval.py's: folded, 500 articles at a time, "
+                        "each counted in the IDF at once) instead of synthetic articles")
     parser.add_argument("--profile", help="write a cProfile of today's run to this file")
     args = parser.parse_args(argv)
 
     settings = Settings(database_url="postgresql://unused")
     t0 = time.perf_counter()
-    rows = candidates(args.rows, args.cache.format(rows=args.rows) if args.cache else None)
-    print(f"{len(rows)} synthetic articles in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    chunk = idf_batch = None
+    if args.corpus:
+        rows, chunk, idf_batch = corpus_rows(args.corpus), 500, 500  # as bench/stories_eval.py clusters it
+    else:
+        rows = candidates(args.rows, args.cache.format(rows=args.rows) if args.cache else None)
+    print(f"{len(rows)} articles in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
     runs = {"ours": stories}
     if not args.no_baseline:
         runs["baseline"] = baseline_module(args.baseline_commit)
@@ -115,7 +130,8 @@ def main(argv=None) -> int:
         if name not in runs:
             continue
         load_before = os.getloadavg()[0]
-        seconds, named, counts = cluster(runs[name], rows, settings, args.profile if name == "ours" else None)
+        seconds, named, counts = cluster(runs[name], rows, settings, args.profile if name == "ours" else None,
+                                         chunk, idf_batch)
         results[name] = (seconds, named, counts)
         print(f"{name}: {seconds:.1f} s CPU, load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after, "
               f"{counts}", file=sys.stderr)
