@@ -171,18 +171,21 @@ _WORDS = _Vocabulary()
 
 
 class _Tokens(dict):
-    """A whitespace-separated token's number in this process, and its words (``_WORD.findall`` of it: the
-    token itself when all its characters are alphanumeric, as most are) kept by number: the word numbers of
-    token t are _TOKEN_WORDS[_TOKEN_START[t]:][:_TOKEN_SIZE[t]]. A text is then split by ``str.split`` and
-    its tokens looked up, and the regex runs once per distinct token, not over every text: no whitespace
-    character is a word character, so no word spans two tokens and the words are ``_WORD.findall``'s, in
-    its order. Not capped, for the reason _Ids is not."""
+    """A token's number in this process (a token: the UTF-8 bytes between two ASCII whitespace characters of a
+    text), and its words (``_WORD.findall`` of it: the token itself when all its characters are alphanumeric,
+    as most are) kept by number: the word numbers of token t are _TOKEN_WORDS[_TOKEN_START[t]:][:_TOKEN_SIZE[t]].
+    A text is then split by ``bytes.split`` and its tokens looked up, and the regex runs once per distinct token,
+    not over every text: no whitespace character is a word character, so no word spans two tokens, and the words
+    are ``_WORD.findall``'s of the text, in its order (other whitespace than ASCII's stays in a token, where the
+    regex splits it). Bytes, because splitting and hashing them costs two thirds of str's (a str cut from an
+    Arabic text is checked for its widest character). Not capped, for the reason _Ids is not."""
 
     __slots__ = ()
 
-    def __missing__(self, token):
+    def __missing__(self, token: bytes):
         self[token] = n = len(self)
-        words = [token] if token.isalnum() else _WORD.findall(token)  # (isalnum: what \w is, less "_")
+        text = token.decode("utf-8", "surrogatepass")  # (ASCII whitespace never falls inside a character's bytes)
+        words = [text] if text.isalnum() else _WORD.findall(text)  # (isalnum: what \w matches, less "_")
         _TOKEN_START.values.append(len(_TOKEN_WORDS.values))
         _TOKEN_SIZE.values.append(len(words))
         _TOKEN_WORDS.values.extend(map(_WORDS.__getitem__, words))
@@ -251,7 +254,7 @@ def _bounds(sizes: np.ndarray) -> np.ndarray:
 def _word_numbers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The words of all ``texts`` as word numbers (``_WORD.findall``'s words, by way of ``_TOKENS``),
     concatenated, and each text's bounds in it."""
-    tokens = [t.split() for t in texts]
+    tokens = [t.encode("utf-8", "surrogatepass").split() for t in texts]
     token_bounds = _bounds(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
     numbers = np.fromiter(map(_TOKENS.__getitem__, chain.from_iterable(tokens)), dtype=np.int64,
                           count=int(token_bounds[-1]))
@@ -267,21 +270,23 @@ def _word_numbers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 def _counted_runs(word_terms: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``_counted`` of each run of ``word_terms`` (term numbers, -1 for a dropped word; run i is
     word_terms[bounds[i]:bounds[i + 1]]), for all runs at once: (terms, counts, their bounds), each run's terms
-    in the order of their first occurrence. One stable sort of (run, term) keys gives each distinct key's count
-    and first place; the distinct keys taken in the order of their first places are run by run (the runs follow
-    each other), then first occurrence."""
+    in the order of their first occurrence. One sort of (run, term) keys gives each distinct key's count and
+    first place (the least of its places); the distinct keys taken in the order of their first places are run
+    by run (the runs follow each other), then first occurrence."""
     n = bounds.size - 1
     run = np.repeat(np.arange(n, dtype=np.int64), np.diff(bounds))
     kept = word_terms >= 0
     keys = (run[kept] << 32) | word_terms[kept]
-    order = np.argsort(keys, kind="stable")
+    if not keys.size:
+        return _NO_IDS, _NO_COUNTS, np.zeros(n + 1, dtype=np.int64)
+    order = np.argsort(keys)  # (not a stable sort: a third of the time, and the first place is taken below)
     ordered = keys[order]
     new = np.empty(ordered.size, dtype=bool)
     new[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
     starts = np.flatnonzero(new)
     counted = np.zeros(keys.size, dtype=np.int64)  # each distinct key's count at its first place, 0 elsewhere
-    counted[order[starts]] = np.diff(np.append(starts, ordered.size))
+    counted[np.minimum.reduceat(order, starts)] = np.diff(np.append(starts, ordered.size))
     firsts = np.flatnonzero(counted)
     keys = keys[firsts]
     return (keys & 0xFFFFFFFF).astype(np.int32), counted[firsts], np.searchsorted(keys >> 32, np.arange(n + 1))
@@ -546,8 +551,11 @@ def _tops(ids: np.ndarray, weights: np.ndarray, bounds: np.ndarray, run: np.ndar
         within = np.arange(tied.size) - np.searchsorted(tied_rows, tied_rows)  # the place among its run's ties
         tied = tied[order[within < places_left[tied_rows]]]
     chosen[tied] = True
-    for i, top in zip(rows.tolist(), terms[chosen].reshape(-1, TOP_TERMS).tolist()):  # TOP_TERMS a run, in order
-        out[i] = frozenset(top)
+    tops = map(frozenset, terms[chosen].reshape(-1, TOP_TERMS).tolist())  # TOP_TERMS a run, run by run
+    if rows.size == n:
+        return list(tops)
+    for i, top in zip(rows.tolist(), tops):
+        out[i] = top
     return out
 
 

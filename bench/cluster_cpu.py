@@ -7,10 +7,12 @@ code of a baseline commit, in the same run, with the same assignments checked.
 The articles are bench/load.py's ``synthetic_articles`` (about 3 KB of folded Arabic each, four minutes apart).
 Each clusterer is ``Clusterer(None, settings)`` (no database) fed as ``cluster_unclustered`` feeds it: in
 publication order, CHUNK articles at a time, ``prepare`` then ``match(count=False)``, the IDF counted every
-IDF_BATCH articles (``--corpus``: the real corpus instead, clustered as bench/stories_eval.py does). Timed
-with ``time.process_time`` (this process's CPU: on a shared machine, wall time says more about the neighbours). Checked: every article's story and reprint group (placeholders named by their
-first member), MinHash signature and shingles are the same in both, as are the clusterers' counts. The machine's
-load average is printed with the times.
+IDF_BATCH articles (``--corpus``: the real corpus instead, clustered as bench/stories_eval.py does). The two
+take turns a chunk at a time in one process, so that the neighbours' load weighs on both alike. Timed with
+``time.process_time`` (this process's CPU: on a shared machine, wall time says more about the neighbours).
+Checked: every article's story and reprint group (placeholders named by their first member), MinHash signature
+and shingles are the same in both, as are the clusterers' counts. The machine's load average is printed with
+the times.
 """
 
 from __future__ import annotations
@@ -62,43 +64,59 @@ def corpus_rows(path: str) -> list:
              d.body_norm, d.title_norm) for d in load_corpus(path)]
 
 
-def cluster(module, rows: list, settings: Settings, profile: str | None = None, chunk: int | None = None,
-            idf_batch: int | None = None) -> tuple[float, list, dict]:
-    """CPU seconds of clustering ``rows`` with ``module`` (akhbar.stories or a baseline), CHUNK and IDF_BATCH
-    articles at a time unless told, and what it assigned: (key, story, reprint, signature, shingles) per
-    article, stories and reprint groups named by their first member's key."""
-    chunk, idf_batch = chunk or module.CHUNK, idf_batch or module.IDF_BATCH
-    clusterer = module.Clusterer(None, settings)
-    assigned = []
-    gc.collect()
-    profiler = None
-    if profile:
-        import cProfile
+class Clustering:
+    """One clustering of ``rows`` with ``module`` (akhbar.stories or a baseline), CHUNK and IDF_BATCH articles
+    at a time unless told, advanced a chunk per ``step`` (so that two clusterings can take turns, each chunk of
+    one beside the same chunk of the other: the neighbours' load weighs on both alike); ``seconds`` is its CPU
+    time, ``result`` what it assigned: (key, story, reprint, signature, shingles) per article, stories and
+    reprint groups named by their first member's key, and its counts."""
 
-        profiler = cProfile.Profile()
-        profiler.enable()
-    t0 = time.process_time()
-    since_counted = 0
-    for start in range(0, len(rows), chunk):
+    def __init__(self, module, rows: list, settings: Settings, chunk: int | None = None,
+                 idf_batch: int | None = None, profile: str | None = None):
+        self.module, self.rows = module, rows
+        self.chunk, self.idf_batch = chunk or module.CHUNK, idf_batch or module.IDF_BATCH
+        self.clusterer = module.Clusterer(None, settings)
+        self.assigned: list = []
+        self.seconds = 0.0
+        self.start = self.since_counted = 0
+        self.profile = profile
+        self.profiler = None
+        if profile:
+            import cProfile
+
+            self.profiler = cProfile.Profile()
+
+    def done(self) -> bool:
+        return self.start >= len(self.rows)
+
+    def step(self) -> None:
+        module, clusterer = self.module, self.clusterer
+        rows = self.rows[self.start:self.start + self.chunk]
+        self.start += self.chunk
         batch = [module.Candidate(key, published, source, agency, content_hash, body, title_norm=title)
-                 for key, published, source, agency, content_hash, body, title in rows[start:start + chunk]]
-        profiles = clusterer.prepare(batch)
-        out = clusterer.match(batch, profiles, count=False)
-        since_counted += len(batch)
-        if since_counted >= idf_batch:
+                 for key, published, source, agency, content_hash, body, title in rows]
+        if self.profiler is not None:
+            self.profiler.enable()
+        t0 = time.process_time()
+        out = clusterer.match(batch, clusterer.prepare(batch), count=False)
+        self.since_counted += len(batch)
+        if self.since_counted >= self.idf_batch:
             clusterer.count_pending()
-            since_counted = 0
-        assigned.extend((a.key, a.story, a.reprint, a.signature, a.shingles) for a in out)
-    seconds = time.process_time() - t0
-    if profiler is not None:
-        profiler.disable()
-        profiler.dump_stats(profile)
-    first: dict = {}
-    named = [(key, first.setdefault(story, key), first.setdefault(reprint, key), signature, shingles)
-             for key, story, reprint, signature, shingles in assigned]
-    counts = dict(vars(clusterer.counts), pairs_scored=clusterer.pairs_scored)
-    counts.pop("seconds")
-    return seconds, named, counts
+            self.since_counted = 0
+        self.seconds += time.process_time() - t0
+        if self.profiler is not None:
+            self.profiler.disable()
+        self.assigned.extend((a.key, a.story, a.reprint, a.signature, a.shingles) for a in out)
+
+    def result(self) -> tuple[list, dict]:
+        if self.profiler is not None:
+            self.profiler.dump_stats(self.profile)
+        first: dict = {}
+        named = [(key, first.setdefault(story, key), first.setdefault(reprint, key), signature, shingles)
+                 for key, story, reprint, signature, shingles in self.assigned]
+        counts = dict(vars(self.clusterer.counts), pairs_scored=self.clusterer.pairs_scored)
+        counts.pop("seconds")
+        return named, counts
 
 
 def main(argv=None) -> int:
@@ -106,7 +124,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--baseline-commit", default=BASELINE)
     parser.add_argument("--no-baseline", action="store_true", help="time today's code only")
-    parser.add_argument("--order", default="baseline,ours", help="which runs first (baseline,ours or ours,baseline)")
+    parser.add_argument("--order", default="baseline,ours", help="which takes the first turn (then they alternate)")
     parser.add_argument("--cache", default="/tmp/akhbar_cluster_cpu_{rows}.pickle",
                         help="keep the drawn articles in this file ('' : draw them every time)")
     parser.add_argument("--corpus", help="cluster this corpus (stories_eval.py's: folded, 500 articles at a time, "
@@ -125,16 +143,22 @@ def main(argv=None) -> int:
     runs = {"ours": stories}
     if not args.no_baseline:
         runs["baseline"] = baseline_module(args.baseline_commit)
+    names = [name for name in args.order.split(",") if name in runs]
+    clusterings = {name: Clustering(runs[name], rows, settings, chunk, idf_batch,
+                                    args.profile if name == "ours" else None) for name in names}
+    load_before = os.getloadavg()[0]
+    gc.collect()
+    turn = 0
+    while not all(c.done() for c in clusterings.values()):
+        for name in (names if turn % 2 == 0 else names[::-1]):  # who goes first alternates
+            clusterings[name].step()
+        turn += 1
     results = {}
-    for name in args.order.split(","):
-        if name not in runs:
-            continue
-        load_before = os.getloadavg()[0]
-        seconds, named, counts = cluster(runs[name], rows, settings, args.profile if name == "ours" else None,
-                                         chunk, idf_batch)
-        results[name] = (seconds, named, counts)
-        print(f"{name}: {seconds:.1f} s CPU, load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after, "
-              f"{counts}", file=sys.stderr)
+    for name, c in clusterings.items():
+        named, counts = c.result()
+        results[name] = (c.seconds, named, counts)
+        print(f"{name}: {c.seconds:.1f} s CPU, {counts}", file=sys.stderr)
+    print(f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after", file=sys.stderr)
     ours = results["ours"]
     line = f"rows {len(rows)}: ours {ours[0]:.1f} s CPU"
     status = 0
