@@ -28,7 +28,7 @@ import io
 import json
 import math
 import time
-from collections import Counter, defaultdict, deque
+from collections import _count_elements, defaultdict, deque
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import chain, repeat
@@ -245,8 +245,12 @@ class BandIndex:
         if key in self._keys:
             self.remove(key)
         self._keys[key] = signature
-        for table, band in zip(self._tables, self._band_keys(signature)):
-            bucket = table.get(band)
+        tables, bands = self._tables, self._band_keys(signature)
+        buckets = list(map(dict.get, tables, bands))
+        if buckets.count(None) == len(buckets):  # every band its own (the usual case): stored by one C loop
+            list(map(dict.__setitem__, tables, bands, repeat(key)))
+            return
+        for table, band, bucket in zip(tables, bands, buckets):
             if bucket is None:
                 table[band] = key
             elif type(bucket) is set:  # (a key is hashable, so never a set)
@@ -258,14 +262,16 @@ class BandIndex:
         signature = self._keys.pop(key, None)
         if signature is None:
             return
-        for table, band in zip(self._tables, self._band_keys(signature)):
-            bucket = table.get(band)
+        # each of the key's bands holds the key, or a set with it (insert put it there, and a set left with one
+        # key is that key again): taken out by one C loop, and the sets (few) put back without the key
+        tables, bands = self._tables, self._band_keys(signature)
+        buckets = list(map(dict.pop, tables, bands))
+        if set not in map(type, buckets):
+            return
+        for table, band, bucket in zip(tables, bands, buckets):
             if type(bucket) is set:
                 bucket.discard(key)
-                if len(bucket) == 1:
-                    table[band] = next(iter(bucket))
-            elif bucket is not None and bucket == key:
-                del table[band]
+                table[band] = next(iter(bucket)) if len(bucket) == 1 else bucket
 
     def query(self, signature: bytes) -> set:
         found: set = set()
@@ -290,6 +296,8 @@ class _Entry:
     reprint: object
     profile: Profile
     vector: Vector | None = None
+    key: object = None
+    serial: int = 0  # its number in the window's indexes (heavy words, LSH): an int hashes and compares fastest
 
 
 class Clusterer:
@@ -308,6 +316,8 @@ class Clusterer:
         self.signer = Signer()
         self.lsh = BandIndex()
         self.known: dict[object, _Entry] = {}
+        self.by_serial: dict[int, _Entry] = {}  # the window's articles by their serial (_Entry.serial)
+        self._serial = 0
         self.by_hash: dict[str, object] = {}
         self.by_term: dict[str, set] = defaultdict(set)
         self.order: deque = deque()
@@ -363,9 +373,13 @@ class Clusterer:
         if first is None or entry.published < first:
             self.story_first[entry.story] = entry.published
         self.by_hash.setdefault(content_hash, key)
-        self.lsh.insert(key, signature if type(signature) is bytes else self.signer.to_bytes(signature))
+        entry.key, entry.serial = key, self._serial
+        self._serial += 1
+        self.by_serial[entry.serial] = entry
+        self.lsh.insert(entry.serial, signature if type(signature) is bytes else self.signer.to_bytes(signature))
+        by_term, serial = self.by_term, entry.serial
         for t in entry.vector.top:
-            self.by_term[t].add(key)
+            by_term[t].add(serial)
         self.order.append((entry.published, key, content_hash))
         if len(self.known) > MAX_WINDOW:
             self._cap()
@@ -387,7 +401,9 @@ class Clusterer:
         entry = self.known.pop(key, None)
         if entry is None:
             return
-        self.lsh.remove(key)
+        serial = entry.serial
+        del self.by_serial[serial]
+        self.lsh.remove(serial)
         members = self.story_members.get(entry.story)
         if members is not None:
             if key in members:
@@ -395,12 +411,13 @@ class Clusterer:
             if not members:
                 del self.story_members[entry.story]
                 self.story_first.pop(entry.story, None)
+        by_term = self.by_term
         for t in entry.vector.top:
-            postings = self.by_term.get(t)
+            postings = by_term.get(t)
             if postings is not None:
-                postings.discard(key)
+                postings.discard(serial)
                 if not postings:
-                    del self.by_term[t]
+                    del by_term[t]
         if content_hash is not None and self.by_hash.get(content_hash) == key:
             del self.by_hash[content_hash]
 
@@ -464,12 +481,14 @@ class Clusterer:
         t0 = time.perf_counter()
         out = []
         signed = self.signer.signatures([p.shingles for c, p in zip(batch, profiles) if c.minhash is None])
-        fresh = iter(signed)
+        width = 4 * signed.shape[1]  # (the signatures' bytes made at once, then cut: what to_bytes gives each)
+        whole = self.signer.to_bytes(signed)
+        fresh = iter([whole[i:i + width] for i in range(0, len(whole), width)])
         stored = self.cur is not None  # (the word counts are stored with the article; in memory, nobody reads them)
         for c, profile, vector in zip(batch, profiles, Vector.many(profiles, self.idf)):  # (one IDF for the call)
             self._evict(c.published - self.window)
-            values = self.signer.from_bytes(c.minhash) if c.minhash is not None else next(fresh)
-            signature = self.signer.to_bytes(values)  # (what the LSH index reads and the article stores)
+            # (the signature's bytes: what the LSH index reads and the article stores)
+            signature = self.signer.to_bytes(self.signer.from_bytes(c.minhash)) if c.minhash is not None else next(fresh)
             self.counts.processed += 1
             if c.story_id is not None:  # a stored article keeps its story
                 story, reprint = c.story_id, c.reprint_id or c.story_id
@@ -521,18 +540,21 @@ class Clusterer:
             self.counts.reprints += 1
             return e.story, e.reprint
         by_term = self.by_term
-        shared = Counter(chain.from_iterable(  # one Counter call over the postings, in the order of their updates
+        shared: dict = {}  # one counting call over the postings (Counter's C loop, without Counter's own calls)
+        _count_elements(shared, chain.from_iterable(
             [postings for postings in map(by_term.get, vector.top) if postings and len(postings) <= MAX_POSTINGS]))
         lsh_hits = self.lsh.query(signature)
+        by_serial = self.by_serial  # (the indexes hold serials; the window's entries give their keys)
         by_words = [k for k, n in shared.items() if n >= MIN_SHARED_TOP]
         if len(by_words) > MAX_CANDIDATES:  # a crowded window (or a subject every outlet writes about)
-            by_words = sorted(by_words, key=lambda k: (-shared[k], str(k)))[:MAX_CANDIDATES]
-        known, window = self.known, self.window.total_seconds()
+            by_words = sorted(by_words, key=lambda k: (-shared[k], str(by_serial[k].key)))[:MAX_CANDIDATES]
+        window = self.window.total_seconds()
         near = []  # (key, entry, hours) of the candidates within the window
-        for key in lsh_hits | set(by_words):
-            e = known.get(key)
-            if e is None or key == c.key:
+        for serial in lsh_hits | set(by_words):
+            e = by_serial.get(serial)
+            if e is None or e.key == c.key:
                 continue
+            key = e.key
             hours = abs((e.published - c.published).total_seconds()) / 3600
             if hours * 3600 <= window:
                 near.append((key, e, hours))
