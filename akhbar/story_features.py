@@ -118,6 +118,10 @@ class _Column:
         self.array = np.zeros(1024, dtype=dtype)
         self.filled = 0
 
+    def clear(self) -> None:
+        self.values.clear()
+        self.filled = 0
+
     def read(self) -> np.ndarray:
         n = len(self.values)
         if n > self.filled:
@@ -153,7 +157,8 @@ class _Vocabulary(dict):
     """A word's number in this process; what depends on the word alone is kept by number in arrays (its term's
     number, -1 for a dropped word: ``_WORD_TERM``; its CRC-32: ``_WORD_CRC``). A text's words are looked up
     once (a dict lookup from C per word, ``map(_WORDS.__getitem__, words)``); the rest is array indexing over
-    a whole chunk of texts. Not capped, for the reason _Ids is not."""
+    a whole chunk of texts. Past _TABLE_LIMIT words it is emptied (``_forget_words``), not capped entry by
+    entry: its numbers must stay their words' within a ``profiles`` call."""
 
     __slots__ = ()
 
@@ -178,7 +183,7 @@ class _Tokens(dict):
     not over every text: no whitespace character is a word character, so no word spans two tokens, and the words
     are ``_WORD.findall``'s of the text, in its order (other whitespace than ASCII's stays in a token, where the
     regex splits it). Bytes, because splitting and hashing them costs two thirds of str's (a str cut from an
-    Arabic text is checked for its widest character). Not capped, for the reason _Ids is not."""
+    Arabic text is checked for its widest character). Emptied with _WORDS (``_forget_words``)."""
 
     __slots__ = ()
 
@@ -254,6 +259,8 @@ def _bounds(sizes: np.ndarray) -> np.ndarray:
 def _word_numbers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     """The words of all ``texts`` as word numbers (``_WORD.findall``'s words, by way of ``_TOKENS``),
     concatenated, and each text's bounds in it."""
+    if len(_TOKENS) > _TABLE_LIMIT or len(_WORDS) > _TABLE_LIMIT:  # (an unusual corpus must not exhaust memory)
+        _forget_words()
     tokens = [t.encode("utf-8", "surrogatepass").split() for t in texts]
     token_bounds = _bounds(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
     numbers = np.fromiter(map(_TOKENS.__getitem__, chain.from_iterable(tokens)), dtype=np.int64,
@@ -265,6 +272,15 @@ def _word_numbers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     if (size == 1).all():
         return words[start], bounds
     return words[np.arange(int(bounds[-1])) + np.repeat(start - (ends - size), size)], bounds
+
+
+def _forget_words() -> None:
+    """Empty the token and word tables: their numbers are read only within one ``profiles`` call (a term's
+    number, which vectors hold, stays its term's)."""
+    _TOKENS.clear()
+    _WORDS.clear()
+    for column in (_TOKEN_START, _TOKEN_SIZE, _TOKEN_WORDS, _WORD_TERM, _WORD_CRC):
+        column.clear()
 
 
 def _counted_runs(word_terms: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -355,3 +355,18 @@ def test_a_chunks_vectors_and_heaviest_terms_are_each_profiles_own():
                 cut = sorted(weighted.values(), reverse=True)[TOP_TERMS - 1]
                 tied += sum(x >= cut for x in weighted.values()) > TOP_TERMS
     assert tied > 10  # ties across the cut were decided by the terms' text
+
+
+def test_the_word_tables_emptied_past_their_limit_give_the_same_profiles(monkeypatch):
+    from akhbar import story_features
+    from akhbar.story_features import profiles
+
+    texts = [b for t in ODD_TEXTS for b in (t, WIRE + " " + t)] + [WIRE, LEAD + WIRE]
+    before = profiles(texts, texts)
+    monkeypatch.setattr(story_features, "_TABLE_LIMIT", 5)
+    for _ in range(2):  # emptied before each call now
+        after = profiles(texts, texts)
+        assert len(story_features._WORDS) < 200
+        for a, b in zip(before, after):
+            assert a.shingles.tolist() == b.shingles.tolist() and a.body == b.body and a.title == b.title
+            assert a.body_ids.tolist() == b.body_ids.tolist() and a.lead == b.lead and a.numbers == b.numbers
