@@ -472,7 +472,14 @@ class Idf:
         missing = np.isnan(out)
         if missing.any():
             new = np.unique(ids[missing])
-            self._by_id[new] = list(map(self.weight, map(_TERM_NAMES.__getitem__, new.tolist())))
+            # weight() of each, its steps by C loops: (1 + N) / (1 + df) divides two floats that hold the integers
+            # exactly (what int / int does for integers below 2**53), math.log of each, then + 1.0
+            df = np.fromiter(map(self.df.get, map(_TERM_NAMES.__getitem__, new.tolist()), repeat(0)),
+                             dtype=np.float64, count=new.size)
+            if self.docs < 2**53 and df.max() < 2**53:
+                self._by_id[new] = np.array(list(map(math.log, ((1 + self.docs) / (1 + df)).tolist()))) + 1.0
+            else:
+                self._by_id[new] = list(map(self.weight, map(_TERM_NAMES.__getitem__, new.tolist())))
             out = self._by_id[ids]
         return out
 
