@@ -31,8 +31,8 @@ import time
 from collections import _count_elements, defaultdict, deque
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import chain, repeat
-from operator import add, mul, sub, truediv
+from itertools import chain, compress, repeat
+from operator import add, mul, not_, sub, truediv
 from pathlib import Path
 
 import numpy as np
@@ -377,9 +377,7 @@ class Clusterer:
         self._serial += 1
         self.by_serial[entry.serial] = entry
         self.lsh.insert(entry.serial, signature if type(signature) is bytes else self.signer.to_bytes(signature))
-        by_term, serial = self.by_term, entry.serial
-        for t in entry.vector.top:
-            by_term[t].add(serial)
+        list(map(set.add, map(self.by_term.__getitem__, entry.vector.top), repeat(entry.serial)))  # (C loops)
         self.order.append((entry.published, key, content_hash))
         if len(self.known) > MAX_WINDOW:
             self._cap()
@@ -411,13 +409,11 @@ class Clusterer:
             if not members:
                 del self.story_members[entry.story]
                 self.story_first.pop(entry.story, None)
-        by_term = self.by_term
-        for t in entry.vector.top:
-            postings = by_term.get(t)
-            if postings is not None:
-                postings.discard(serial)
-                if not postings:
-                    del by_term[t]
+        by_term, top = self.by_term, entry.vector.top  # (a defaultdict: each of its terms has its postings)
+        postings = list(map(by_term.__getitem__, top))
+        list(map(set.discard, postings, repeat(serial)))
+        for t in compress(top, map(not_, postings)):  # the terms no article of the window has among its heaviest
+            del by_term[t]
         if content_hash is not None and self.by_hash.get(content_hash) == key:
             del self.by_hash[content_hash]
 
@@ -497,7 +493,8 @@ class Clusterer:
             self._index(c.key, _Entry(c.published, c.source_key, story, reprint, profile, vector), signature,
                         c.content_hash)
             out.append(Assignment(c.key, story, reprint, signature,
-                                  profile.shingles.astype("<u4").tobytes(), profile.to_json() if stored else None,
+                                  np.asarray(profile.shingles, dtype="<u4").tobytes(),  # (no copy: uint32 here)
+                                  profile.to_json() if stored else None,
                                   self.scorer.version, c.content_hash))
         # the batch's words count from the next batch on, as they would once stored: each term's documents in the
         # batch counted at once (a profile's terms are distinct), then added per term, not per profile and term

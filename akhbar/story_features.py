@@ -22,11 +22,14 @@ of profiles, with the document frequencies of the corpus, becomes the feature ve
 A profile keeps only what the features need (its shingle hashes and word counts), so a profile stored with
 the article can be scored later without reading the text again.
 
-Speed (clustering 100,000 articles is bounded, bench/stories_speed.py): what depends on a word alone (its
-CRC-32, its stem or that it is dropped) and on a term alone (whether it is a number) is computed once per
-process and kept in a table (``_WordTable``: Arabic news use a vocabulary far smaller than their tokens); the
-features keep their definitions and their order of operations, so their values do not change
-(tests/unit/test_story_features.py holds them to a plain implementation).
+Speed (clustering 100,000 articles is bounded, bench/stories_speed.py and bench/cluster_cpu.py): a chunk of
+articles is profiled, and its vectors made, at once (``profiles``, ``Vector.many``). Each whitespace-separated
+token, word and term gets a number in this process, and what depends on a token, a word or a term alone (its
+words; its CRC-32, its stem or that it is dropped; whether it is a number) is computed once and kept in arrays
+by number (Arabic news use a vocabulary far smaller than their tokens): a text costs a split and a dict lookup
+per token, and the rest is array work over the whole chunk. The features keep their definitions and their order
+of operations, so their values do not change (tests/unit/test_story_features.py holds them to a plain
+implementation, and a chunk's profiles and vectors to each text's own).
 """
 
 from __future__ import annotations
@@ -656,8 +659,10 @@ def _sparse_dot(a: Sparse, b: Sparse) -> float:
     """``_dot`` of two Sparse vectors, to the last bit: the products of the smaller one's terms (the first one's
     when they are as long) with the other's weights, in its order, summed left to right. The other's weights
     are put in a scratch array indexed by term number (zero elsewhere, so a term it lacks adds a product of 0,
-    which leaves a sum unchanged) and taken out again: four array operations, with no search. The scratch
-    array is the module's: not for two threads at once (the clustering matches in one)."""
+    which leaves a sum unchanged) and taken out again: four array operations, with no search. The sum is a
+    cumulative sum's last value: an accumulation adds left to right, as sum() of a list of floats does (Python
+    3.11's: 3.12 compensates). The scratch array is the module's: not for two threads at once (the clustering
+    matches in one)."""
     global _scratch
     if a.ids.size > b.ids.size:
         a, b = b, a
@@ -669,7 +674,7 @@ def _sparse_dot(a: Sparse, b: Sparse) -> float:
     scratch[b.ids] = b.weights
     products = a.weights * scratch[a.ids]
     scratch[b.ids] = 0.0
-    return sum(products.tolist())
+    return float(products.cumsum()[-1])
 
 
 def containment(a: np.ndarray, b: np.ndarray) -> float:
