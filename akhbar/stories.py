@@ -31,8 +31,9 @@ import time
 from collections import _count_elements, defaultdict, deque
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from itertools import chain, compress, repeat
-from operator import add, mul, not_, sub, truediv
+from operator import add, is_not, mul, not_, sub, truediv
 from pathlib import Path
 
 import numpy as np
@@ -212,6 +213,9 @@ class Signer:
         return np.frombuffer(bytes(data), dtype="<u4").astype(np.uint32)
 
 
+_is_some = partial(is_not, None)
+
+
 class BandIndex:
     """MinHash LSH candidates: the keys whose signature equals the query's in at least one band, with the bands
     of datasketch's ``MinHashLSH(threshold, num_perm)`` (its b bands of r values, taken from it). The same
@@ -275,9 +279,7 @@ class BandIndex:
 
     def query(self, signature: bytes) -> set:
         found: set = set()
-        for bucket in map(dict.get, self._tables, self._band_keys(signature)):
-            if bucket is None:
-                continue
+        for bucket in filter(_is_some, map(dict.get, self._tables, self._band_keys(signature))):  # (C loops)
             if type(bucket) is set:
                 found |= bucket
             else:
@@ -544,7 +546,12 @@ class Clusterer:
         by_serial = self.by_serial  # (the indexes hold serials; the window's entries give their keys)
         by_words = [k for k, n in shared.items() if n >= MIN_SHARED_TOP]
         if len(by_words) > MAX_CANDIDATES:  # a crowded window (or a subject every outlet writes about)
-            by_words = sorted(by_words, key=lambda k: (-shared[k], str(by_serial[k].key)))[:MAX_CANDIDATES]
+            # the MAX_CANDIDATES first by (-shared, str(key)): those above the MAX_CANDIDATES-th count, then those
+            # at it by their key's text (only these are sorted by text: the count cuts most of them)
+            cut = sorted(map(shared.__getitem__, by_words), reverse=True)[MAX_CANDIDATES - 1]
+            above = [k for k in by_words if shared[k] > cut]
+            at = sorted((k for k in by_words if shared[k] == cut), key=lambda k: str(by_serial[k].key))
+            by_words = above + at[:MAX_CANDIDATES - len(above)]
         window = self.window.total_seconds()
         near = []  # (key, entry, hours) of the candidates within the window
         for serial in lsh_hits | set(by_words):
