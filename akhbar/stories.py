@@ -31,11 +31,12 @@ import io
 import json
 import math
 import time
-from collections import Counter, defaultdict, deque
+from collections import _count_elements, defaultdict, deque
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import chain, repeat
-from operator import add
+from functools import partial
+from itertools import chain, compress, repeat
+from operator import add, is_not, mul, not_, sub, truediv
 from pathlib import Path
 
 import numpy as np
@@ -43,15 +44,17 @@ import psycopg2.extensions
 
 from akhbar import db
 from akhbar.config import Settings
+from akhbar.story_features import _TERM_NAMES as TERM_NAMES
 from akhbar.story_features import (
     FEATURES,
     Idf,
     Profile,
     Vector,
-    containment,
+    containments,
     features,
     shingle_hashes,  # noqa: F401  (shingle_hashes: the stored scheme)
 )
+from akhbar.story_features import profiles as story_profiles
 
 NUM_PERM = 128
 LOCK_KEY = 0x616B6862  # pg_advisory_xact_lock key for clustering ("akhb")
@@ -113,6 +116,7 @@ class Scorer:
         self.intercept = float(intercept)
         self.mean = np.asarray(mean, dtype=float)
         self.scale = np.asarray(scale, dtype=float)
+        self._coef, self._mean, self._scale = (a.tolist() for a in (self.coef, self.mean, self.scale))
         self.threshold = float(threshold)
         self.reprint_containment = float(reprint_containment)
         self.event_window_hours = float(event_window_hours)
@@ -136,9 +140,11 @@ class Scorer:
         return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def probability(self, x: list[float]) -> float:
-        v = np.asarray(x, dtype=float)
+        """In plain floats (numpy's calls cost more than the arithmetic on seven numbers). The same values as
+        numpy's but for the dot product's last bits: numpy's BLAS adds each product with a fused multiply-add."""
+        v = list(x)
         v[5] = math.log1p(v[5])
-        z = self.intercept + float(np.dot(self.coef, (v - self.mean) / self.scale))
+        z = self.intercept + sum(map(mul, self._coef, map(truediv, map(sub, v, self._mean), self._scale)))
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -207,30 +213,35 @@ class Signer:
         return np.frombuffer(bytes(data), dtype="<u4").astype(np.uint32)
 
 
+_is_some = partial(is_not, None)
+
+
 class BandIndex:
     """MinHash LSH candidates: the keys whose signature equals the query's in at least one band, with the bands
     of datasketch's ``MinHashLSH(threshold, num_perm)`` (its b bands of r values, taken from it). The same
     candidates as datasketch gives (tests/unit/test_shingles.py holds them equal), written here because
     datasketch's per-call cost (a MinHash object, a byte swap and a storage call per band) was a tenth of
-    the clustering's time; a band here is a slice of the signature's bytes, a bucket a set in a dict."""
+    the clustering's time; a band here is a slice of the signature's bytes, a bucket an entry of its band's dict."""
 
     def __init__(self, threshold: float = LSH_THRESHOLD, num_perm: int = NUM_PERM):
         from datasketch import MinHashLSH
 
         lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self.bands, self.rows = lsh.b, lsh.r
-        # band -> the key in it, or a set of the keys when there are several: most bands of a text are its own,
-        # and a set of one key costs 216 bytes (at 37 bands, 8 KB an article of the window)
-        self._buckets: dict[bytes, object] = {}
+        # per band, its bytes -> the key in it, or a set of the keys when there are several: most bands of a text
+        # are its own, and a set of one key costs 216 bytes (at 37 bands, 8 KB an article of the window). A dict
+        # per band: a band's key is its slice of the signature as it is (no band number to prepend), and the
+        # bands' lookups are one map() over the dicts and the slices.
+        self._tables: list[dict[bytes, object]] = [{} for _ in range(self.bands)]
         self._keys: dict[object, bytes] = {}  # key -> its signature (its bands are cut again to remove it)
         step = 4 * self.rows  # bytes per band (uint32 values)
-        self._slices = [(bytes((i,)), i * step, (i + 1) * step) for i in range(self.bands)]
+        self._slices = [slice(i * step, (i + 1) * step) for i in range(self.bands)]
         self._last: tuple[bytes, list[bytes]] = (b"", [])  # a new article's signature is queried, then inserted
 
     def _band_keys(self, signature: bytes) -> list[bytes]:
-        if signature == self._last[0]:
+        if signature is self._last[0] or signature == self._last[0]:
             return self._last[1]
-        bands = [prefix + signature[start:end] for prefix, start, end in self._slices]
+        bands = list(map(signature.__getitem__, self._slices))
         self._last = (signature, bands)
         return bands
 
@@ -238,37 +249,37 @@ class BandIndex:
         if key in self._keys:
             self.remove(key)
         self._keys[key] = signature
-        buckets = self._buckets
-        for band in self._band_keys(signature):
-            bucket = buckets.get(band)
+        tables, bands = self._tables, self._band_keys(signature)
+        buckets = list(map(dict.get, tables, bands))
+        if buckets.count(None) == len(buckets):  # every band its own (the usual case): stored by one C loop
+            list(map(dict.__setitem__, tables, bands, repeat(key)))
+            return
+        for table, band, bucket in zip(tables, bands, buckets):
             if bucket is None:
-                buckets[band] = key
+                table[band] = key
             elif type(bucket) is set:  # (a key is hashable, so never a set)
                 bucket.add(key)
             elif bucket != key:
-                buckets[band] = {bucket, key}
+                table[band] = {bucket, key}
 
     def remove(self, key) -> None:
         signature = self._keys.pop(key, None)
         if signature is None:
             return
-        buckets = self._buckets
-        for band in self._band_keys(signature):
-            bucket = buckets.get(band)
+        # each of the key's bands holds the key, or a set with it (insert put it there, and a set left with one
+        # key is that key again): taken out by one C loop, and the sets (few) put back without the key
+        tables, bands = self._tables, self._band_keys(signature)
+        buckets = list(map(dict.pop, tables, bands))
+        if set not in map(type, buckets):
+            return
+        for table, band, bucket in zip(tables, bands, buckets):
             if type(bucket) is set:
                 bucket.discard(key)
-                if len(bucket) == 1:
-                    buckets[band] = next(iter(bucket))
-            elif bucket is not None and bucket == key:
-                del buckets[band]
+                table[band] = next(iter(bucket)) if len(bucket) == 1 else bucket
 
     def query(self, signature: bytes) -> set:
         found: set = set()
-        buckets = self._buckets
-        for band in self._band_keys(signature):
-            bucket = buckets.get(band)
-            if bucket is None:
-                continue
+        for bucket in filter(_is_some, map(dict.get, self._tables, self._band_keys(signature))):  # (C loops)
             if type(bucket) is set:
                 found |= bucket
             else:
@@ -287,6 +298,8 @@ class _Entry:
     reprint: object
     profile: Profile
     vector: Vector | None = None
+    key: object = None
+    serial: int = 0  # its number in the window's indexes (heavy words, LSH): an int hashes and compares fastest
 
 
 class Clusterer:
@@ -305,6 +318,8 @@ class Clusterer:
         self.signer = Signer()
         self.lsh = BandIndex()
         self.known: dict[object, _Entry] = {}
+        self.by_serial: dict[int, _Entry] = {}  # the window's articles by their serial (_Entry.serial)
+        self._serial = 0
         self.by_hash: dict[str, object] = {}
         self.by_term: dict[str, set] = defaultdict(set)
         self.order: deque = deque()
@@ -331,10 +346,9 @@ class Clusterer:
         (the table holds the whole vocabulary; a load needs only its batch's and its window's words)."""
         if self._df_loaded is None:
             return
-        wanted = set()
-        for p in profiles:
-            wanted.update(p.body)
-            wanted.update(p.title)
+        ids = np.unique(np.concatenate([p.body_ids for p in profiles] + [p.title_ids for p in profiles]
+                                       + [np.zeros(0, dtype=np.int32)]))
+        wanted = set(map(TERM_NAMES.__getitem__, ids.tolist()))
         wanted -= self._df_loaded
         if not wanted and self._df_loaded:
             return
@@ -348,7 +362,7 @@ class Clusterer:
                 self.idf.df[term] = self.idf.df.get(term, 0) + df
 
     # -- the window index -----------------------------------------------------------------------------------
-    def _index(self, key, entry: _Entry, signature: np.ndarray, content_hash: str):
+    def _index(self, key, entry: _Entry, signature: np.ndarray | bytes, content_hash: str):
         if key in self.known:
             self._forget(key)
         if entry.vector is None:
@@ -360,9 +374,11 @@ class Clusterer:
         if first is None or entry.published < first:
             self.story_first[entry.story] = entry.published
         self.by_hash.setdefault(content_hash, key)
-        self.lsh.insert(key, self.signer.to_bytes(signature))
-        for t in entry.vector.top:
-            self.by_term[t].add(key)
+        entry.key, entry.serial = key, self._serial
+        self._serial += 1
+        self.by_serial[entry.serial] = entry
+        self.lsh.insert(entry.serial, signature if type(signature) is bytes else self.signer.to_bytes(signature))
+        list(map(set.add, map(self.by_term.__getitem__, entry.vector.top), repeat(entry.serial)))  # (C loops)
         self.order.append((entry.published, key, content_hash))
         if len(self.known) > MAX_WINDOW:
             self._cap()
@@ -384,7 +400,9 @@ class Clusterer:
         entry = self.known.pop(key, None)
         if entry is None:
             return
-        self.lsh.remove(key)
+        serial = entry.serial
+        del self.by_serial[serial]
+        self.lsh.remove(serial)
         members = self.story_members.get(entry.story)
         if members is not None:
             if key in members:
@@ -392,12 +410,11 @@ class Clusterer:
             if not members:
                 del self.story_members[entry.story]
                 self.story_first.pop(entry.story, None)
-        for t in entry.vector.top:
-            postings = self.by_term.get(t)
-            if postings is not None:
-                postings.discard(key)
-                if not postings:
-                    del self.by_term[t]
+        by_term, top = self.by_term, entry.vector.top  # (a defaultdict: each of its terms has its postings)
+        postings = list(map(by_term.__getitem__, top))
+        list(map(set.discard, postings, repeat(serial)))
+        for t in compress(top, map(not_, postings)):  # the terms no article of the window has among its heaviest
+            del by_term[t]
         if content_hash is not None and self.by_hash.get(content_hash) == key:
             del self.by_hash[content_hash]
 
@@ -418,15 +435,15 @@ class Clusterer:
                 rows = [r for r in fetched if ("a", r[0]) not in self.known]
                 done = len(fetched) < WINDOW_FETCH
                 del fetched
-                profiles = [Profile.of(title_norm or "", body_norm or "", words)
-                            for *_, title_norm, body_norm in rows]
+                profiles = story_profiles([r[6] or "" for r in rows], [r[7] or "" for r in rows], words)
                 if first or rows:
                     self._load_df((batch_profiles if first else []) + profiles)
                     first = False
                 signatures = self.signer.signatures([p.shingles for p in profiles])
-                for (article_id, published, story_id, reprint_id, source, content_hash, _, _), profile, values in zip(
-                        rows, profiles, signatures):
-                    self._index(("a", article_id), _Entry(published, source, story_id, reprint_id, profile),
+                vectors = Vector.many(profiles, self.idf)
+                for (article_id, published, story_id, reprint_id, source, content_hash, _, _), profile, vector, \
+                        values in zip(rows, profiles, vectors, signatures):
+                    self._index(("a", article_id), _Entry(published, source, story_id, reprint_id, profile, vector),
                                 values, content_hash)
                 if done:
                     break
@@ -446,7 +463,8 @@ class Clusterer:
         """The batch's profiles, and what the database holds that matching it needs (the stored articles of
         its window, the document frequencies of its words): the part of ``assign`` that reads the database."""
         t0 = time.perf_counter()
-        profiles = [Profile.of(c.title_norm or "", c.body_norm, self.settings.story_shingle_words) for c in batch]
+        profiles = story_profiles([c.title_norm or "" for c in batch], [c.body_norm or "" for c in batch],
+                                  self.settings.story_shingle_words)
         if self.cur is not None and batch:
             self._load_window(batch[0].published - self.window, batch[-1].published + self.window, profiles)
         self.counts.seconds += time.perf_counter() - t0
@@ -460,25 +478,28 @@ class Clusterer:
         t0 = time.perf_counter()
         out = []
         signed = self.signer.signatures([p.shingles for p in profiles])
-        fresh = iter(signed)
-        for c, profile in zip(batch, profiles):
+        width = 4 * signed.shape[1]  # (the signatures' bytes made at once, then cut: what to_bytes gives each)
+        whole = self.signer.to_bytes(signed)
+        fresh = iter([whole[i:i + width] for i in range(0, len(whole), width)])
+        for c, profile, vector in zip(batch, profiles, Vector.many(profiles, self.idf)):  # (one IDF for the call)
             self._evict(c.published - self.window)
-            values = next(fresh)
+            signature = next(fresh)  # (the signature's bytes: what the LSH index reads)
             self.counts.processed += 1
-            vector = Vector(profile, self.idf)
             if c.story_id is not None:  # a stored article keeps its story
                 story, reprint = c.story_id, c.reprint_id or c.story_id
             else:
-                story, reprint = self._match(c, profile, vector, values)
-            self._index(c.key, _Entry(c.published, c.source_key, story, reprint, profile, vector), values,
+                story, reprint = self._match(c, profile, vector, signature)
+            self._index(c.key, _Entry(c.published, c.source_key, story, reprint, profile, vector), signature,
                         c.content_hash)
             out.append(Assignment(c.key, story, reprint, self.scorer.version, c.content_hash))
+        # the batch's words count from the next batch on, as they would once stored: each term's documents in the
+        # batch counted at once (a profile's terms are distinct), then added per term, not per profile and term
+        numbers, documents = np.unique(np.concatenate([p.body_ids for p in profiles]), return_counts=True)
+        words, documents = list(map(TERM_NAMES.__getitem__, numbers.tolist())), documents.tolist()
         delta, pending = self.df_delta, self._pending_df
-        for profile in profiles:  # the batch's words count from the next batch on, as they would once stored
-            self.docs_delta += 1
-            words = profile.body.keys()
-            delta.update(zip(words, map((1).__add__, map(delta.get, words, repeat(0)))))
-            pending.update(zip(words, map((1).__add__, map(pending.get, words, repeat(0)))))
+        delta.update(zip(words, map(add, map(delta.get, words, repeat(0)), documents)))
+        pending.update(zip(words, map(add, map(pending.get, words, repeat(0)), documents)))
+        self.docs_delta += len(profiles)
         self._pending_docs += len(profiles)
         if count:
             self.count_pending()
@@ -504,7 +525,7 @@ class Clusterer:
             self.counts.new_stories += 1
         return placeholder
 
-    def _match(self, c: Candidate, profile: Profile, vector: Vector, values):
+    def _match(self, c: Candidate, profile: Profile, vector: Vector, signature: bytes):
         twin = self.by_hash.get(c.content_hash)
         if twin is not None and twin in self.known and abs(self.known[twin].published - c.published) <= self.reprint_window:
             e = self.known[twin]
@@ -512,27 +533,37 @@ class Clusterer:
             self.counts.reprints += 1
             return e.story, e.reprint
         by_term = self.by_term
-        shared = Counter(chain.from_iterable(  # one Counter call over the postings, in the order of their updates
+        shared: dict = {}  # one counting call over the postings (Counter's C loop, without Counter's own calls)
+        _count_elements(shared, chain.from_iterable(
             [postings for postings in map(by_term.get, vector.top) if postings and len(postings) <= MAX_POSTINGS]))
-        lsh_hits = self.lsh.query(self.signer.to_bytes(values))
+        lsh_hits = self.lsh.query(signature)
+        by_serial = self.by_serial  # (the indexes hold serials; the window's entries give their keys)
         by_words = [k for k, n in shared.items() if n >= MIN_SHARED_TOP]
         if len(by_words) > MAX_CANDIDATES:  # a crowded window (or a subject every outlet writes about)
-            by_words = sorted(by_words, key=lambda k: (-shared[k], str(k)))[:MAX_CANDIDATES]
-        keys = lsh_hits | set(by_words)
+            # the MAX_CANDIDATES first by (-shared, str(key)): those above the MAX_CANDIDATES-th count, then those
+            # at it by their key's text (only these are sorted by text: the count cuts most of them)
+            cut = sorted(map(shared.__getitem__, by_words), reverse=True)[MAX_CANDIDATES - 1]
+            above = [k for k in by_words if shared[k] > cut]
+            at = sorted((k for k in by_words if shared[k] == cut), key=lambda k: str(by_serial[k].key))
+            by_words = above + at[:MAX_CANDIDATES - len(above)]
+        window = self.window.total_seconds()
+        near = []  # (key, entry, hours) of the candidates within the window
+        for serial in lsh_hits | set(by_words):
+            e = by_serial.get(serial)
+            if e is None or e.key == c.key:
+                continue
+            key = e.key
+            hours = abs((e.published - c.published).total_seconds()) / 3600
+            if hours * 3600 <= window:
+                near.append((key, e, hours))
         best_reprint = (None, 0.0)
         candidates_by_story = defaultdict(list)
-        for key in keys:
-            e = self.known.get(key)
-            if e is None or key == c.key:
-                continue
-            hours = abs((e.published - c.published).total_seconds()) / 3600
-            if hours * 3600 > self.window.total_seconds():
-                continue
-            cont = containment(profile.shingles, e.profile.shingles)
+        # (the containments of all of them in one search: each pair's feature is the same)
+        for (key, e, hours), cont in zip(near, containments(profile.shingles, [e.profile.shingles for _, e, _ in near])):
             if (cont >= self.scorer.reprint_containment and hours * 3600 <= self.copy_window.total_seconds()
                     and min(profile.shingles.size, e.profile.shingles.size) >= 10
                     and (self.scorer.reprint_min_probability <= 0
-                         or self._probability(c, profile, vector, key, e) >= self.scorer.reprint_min_probability)):
+                         or self._probability(c, profile, vector, key, e, cont) >= self.scorer.reprint_min_probability)):
                 if cont > best_reprint[1] or (cont == best_reprint[1] and str(key) < str(best_reprint[0])):
                     best_reprint = (key, cont)
                 continue
@@ -541,7 +572,7 @@ class Clusterer:
             # an event story does not drift: every member within the event window of its first one
             if abs(c.published - self.story_first.get(e.story, e.published)) > self.event_window:
                 continue
-            p = self._probability(c, profile, vector, key, e)
+            p = self._probability(c, profile, vector, key, e, cont)
             if p >= self.scorer.threshold:
                 candidates_by_story[e.story].append((p, key))
         if best_reprint[0] is not None:
@@ -571,10 +602,10 @@ class Clusterer:
             return e.story, self._new("reprint")
         return self._new("event"), self._new("reprint")
 
-    def _probability(self, c, profile, vector, key, e) -> float:
+    def _probability(self, c, profile, vector, key, e, cont: float | None = None) -> float:
         self.pairs_scored += 1
         hours = abs((e.published - c.published).total_seconds()) / 3600
-        return self.scorer.probability(features(profile, vector, e.profile, e.vector, hours))
+        return self.scorer.probability(features(profile, vector, e.profile, e.vector, hours, cont))
 
     def _joined(self, story):
         if not isinstance(story, tuple):

@@ -1,5 +1,6 @@
-"""Shingle hashes feed the MinHash signatures stored with every article, so they must not change between
-processes or releases: the scheme is pinned here from its definition, not from the code's output."""
+"""Shingle hashes feed the MinHash signatures (made again by each clustering since migration 0026, but a window
+and its new articles must be signed alike, in any process): the scheme is pinned here from its definition, not
+from the code's output."""
 
 import zlib
 
@@ -39,8 +40,8 @@ def test_an_empty_body_has_no_shingles():
 
 
 def test_signatures_equal_datasketchs_own():
-    """Stored signatures are computed in numpy; they must equal datasketch's MinHash of the same values, or
-    signatures stored by one release would not match the next."""
+    """Signatures are computed in numpy; they must equal datasketch's MinHash of the same values (the scheme
+    its LSH bands are defined for)."""
     import numpy as np
     from datasketch import MinHash
 

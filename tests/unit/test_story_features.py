@@ -176,7 +176,7 @@ def test_the_features_of_the_labelled_pairs_equal_the_plain_definitions():
         ours = features(profiles[a], vectors[a], profiles[b], vectors[b], 7.5)
         plain, (shingles, body_terms) = _plain_features(texts[a][:2], texts[b][:2], 7.5, idf.docs, idf.df)
         assert ours == pytest.approx(plain, abs=1e-9, rel=0), (a, b)
-        # what is stored with the article is the same too: shingle hashes and word counts, in order
+        # the shingle hashes and word counts are the same too, in order
         assert profiles[a].shingles.tolist() == shingles.tolist()
         assert list(profiles[a].body.items()) == list(body_terms.items())
     positive = sum(1 for a, b in pairs
@@ -237,11 +237,9 @@ def test_the_lead_cosine_tells_a_follow_up_from_a_rewrite_of_the_same_lead():
     assert follow_up[6] < 0.3 < same[6]
 
 
-def test_a_stored_profile_keeps_its_lead_and_one_stored_without_it_falls_back_to_the_body_cosine():
+def test_a_profile_without_a_lead_falls_back_to_the_body_cosine():
     p = Profile.of("عنوان", FIRST + BACKGROUND)
-    stored = Profile.from_stored(p.shingles.astype("<u4").tobytes(), p.to_json())
-    assert stored.lead == p.lead
-    old = Profile.from_stored(p.shingles.astype("<u4").tobytes(), {"b": p.body, "t": p.title})
+    old = Profile.from_counts(p.shingles, p.body, p.title)
     assert old.lead is None
     other = Profile.of("", FOLLOW_UP + BACKGROUND)
     idf = Idf()
@@ -296,3 +294,77 @@ def test_the_window_vectors_dot_product_is_the_dicts_to_the_last_bit():
             shared += plain > 0
     assert shared > 0
     assert _sparse_dot(Sparse({}), sparse[pairs[0][0]][0]) == 0
+
+
+# -- a chunk at once: the same values as one article at a time, and as the definitions ----------------------
+ODD_TEXTS = [
+    "", "كلمه", "كلمتان فقط", "ثلاث كلمات هنا", "  مسافات\u00a0غير\u2003عاديه\tو\nسطر  ",
+    "علامات، ترقيم. «اقتباس» (قوس) snake_case_word و 2024م و٣٤ 12,500 A1-B2 !!! ...",
+    "كلمه_بشرطه وكلمه-بشرطه x_ _y __ ؟؟ الـ", "\u0640\u0640 تطويل", "١٢٣ 456 7 89",
+]
+
+
+def test_a_chunks_profiles_are_each_texts_own_and_the_definitions():
+    texts, _ = _labelled_texts()
+    sample = [(t, b) for t, b, _ in list(texts.values())[:40]] + [(t, b) for t in ODD_TEXTS for b in ODD_TEXTS[:4]]
+    sample += [(b, t) for t in ODD_TEXTS for b in ODD_TEXTS]
+    from akhbar.story_features import profiles
+
+    for k in (1, 2, 3, 5):
+        chunk = profiles([t for t, _ in sample], [b for _, b in sample], k)
+        for (title, body), p in zip(sample, chunk):
+            assert p.shingles.tolist() == _plain_shingles(body, k).tolist(), (title, body, k)
+            assert list(p.body.items()) == list(_plain_terms(body).items())
+            assert list(p.title.items()) == list(_plain_terms(title).items())
+            lead = _plain_terms(" ".join(re.findall(r"\w+", body)[:LEAD_WORDS]))
+            assert list(p.lead.items()) == list(lead.items())
+            numbers = {t for t in p.body if re.fullmatch(r"\d{2,}", t)}
+            assert {n for n in p.numbers} == set(Profile.from_counts(p.shingles, p.body, p.title).numbers)
+            assert len(p.numbers) == len(numbers)
+            one = Profile.of(title, body, k)
+            assert one.shingles.tolist() == p.shingles.tolist() and one.body == p.body and one.lead == p.lead
+
+
+def test_a_chunks_vectors_and_heaviest_terms_are_each_profiles_own():
+    """Vector.many gives each profile the vector it gets alone, and its heaviest terms are _heaviest's, ties at
+    the cut included (short texts of few distinct counts, with no IDF yet: many terms weigh the same)."""
+    from akhbar.story_features import _TERM_IDS, _heaviest, _weighted, profiles
+
+    texts, _ = _labelled_texts()
+    bodies = [b for _, b, _ in texts.values()][:60]
+    rng = np.random.default_rng(3)
+    words = sorted({w for b in bodies for w in re.findall(r"\w+", b)})
+    bodies += [" ".join(rng.choice(words, size=int(rng.integers(5, 80)))) for _ in range(60)]
+    chunk = profiles([""] * len(bodies), bodies)
+    empty, counted = Idf(), Idf()  # no frequencies yet (every term weighs by its count alone), and some
+    for p in chunk[: len(chunk) // 2]:
+        counted.add(p)
+    tied = 0
+    for idf in (empty, counted):
+        for p, v in zip(chunk, Vector.many(chunk, idf)):
+            alone = Vector(p, idf)
+            weighted = _weighted(p.body, idf)
+            assert v.body.ids.tolist() == alone.body.ids.tolist() == [_TERM_IDS[t] for t in weighted]
+            assert v.body.weights.tolist() == alone.body.weights.tolist() == list(weighted.values())
+            assert v.lead.weights.tolist() == list(_weighted(p.lead, idf).values())
+            assert v.title == {_TERM_IDS[t]: x for t, x in _weighted(p.title, idf).items()}
+            assert v.top == alone.top == {_TERM_IDS[t] for t in _heaviest(weighted)}
+            if len(weighted) > TOP_TERMS:
+                cut = sorted(weighted.values(), reverse=True)[TOP_TERMS - 1]
+                tied += sum(x >= cut for x in weighted.values()) > TOP_TERMS
+    assert tied > 10  # ties across the cut were decided by the terms' text
+
+
+def test_the_word_tables_emptied_past_their_limit_give_the_same_profiles(monkeypatch):
+    from akhbar import story_features
+    from akhbar.story_features import profiles
+
+    texts = [b for t in ODD_TEXTS for b in (t, WIRE + " " + t)] + [WIRE, LEAD + WIRE]
+    before = profiles(texts, texts)
+    monkeypatch.setattr(story_features, "_TABLE_LIMIT", 5)
+    for _ in range(2):  # emptied before each call now
+        after = profiles(texts, texts)
+        assert len(story_features._WORDS) < 200
+        for a, b in zip(before, after):
+            assert a.shingles.tolist() == b.shingles.tolist() and a.body == b.body and a.title == b.title
+            assert a.body_ids.tolist() == b.body_ids.tolist() and a.lead == b.lead and a.numbers == b.numbers
