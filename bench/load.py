@@ -168,7 +168,7 @@ def prepare(url: str, arts: list[dict]) -> tuple[int, list[int]]:
 
 def reset(url: str) -> None:
     with db.transaction(url) as cur:
-        cur.execute("TRUNCATE articles, article_revisions, stories, extracted_pages")
+        cur.execute("TRUNCATE articles, article_revisions, article_stories, story_queue, stories, extracted_pages")
     conn = psycopg2.connect(url)
     conn.autocommit = True
     with conn.cursor() as cur:
