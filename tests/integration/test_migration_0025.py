@@ -2,11 +2,12 @@
 back to the JSON form and applies again."""
 
 import json
-import os
+
+from migrations import ADMIN_URL, roll_back
+from migrations import run as _run
 
 from akhbar import db
 
-ADMIN_URL = os.environ.get("AKHBAR_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 MIGRATION = "0025_typed_staging"
 ARTICLE = {
     "url": "https://www.youm7.example/news/1?utm=x", "canonical_url": "https://www.youm7.example/news/1",
@@ -22,23 +23,9 @@ COLUMNS = ("url, canonical_url, title, body, authors, section, tags, language, i
            "extractor_version, content_hash = md5(body_norm)")
 
 
-def _run(url, sql, params=None):
-    with db.transaction(url) as cur:
-        cur.execute(sql, params)
-        return cur.fetchall() if cur.description else None
-
-
-def _rollback(url):
-    from yoyo import read_migrations
-
-    backend = db._yoyo_backend(url)
-    with backend.lock():
-        backend.rollback_migrations(read_migrations(str(db.MIGRATIONS_DIR)).filter(lambda m: m.id == MIGRATION))
-
-
 def test_0025_keeps_what_was_staged_as_json_and_rolls_back():
     with db.scratch_database(ADMIN_URL, "akhbar_test_0025") as url:
-        _rollback(url)
+        roll_back(url, MIGRATION)
         _run(url, "SET TIME ZONE 'UTC'")
         _run(url, "INSERT INTO sources (key, name, home_url) VALUES ('youm7', 'youm7', 'https://youm7.example/')")
         (run,), = _run(url, "INSERT INTO crawl_runs (source_key) VALUES ('youm7') RETURNING id")
@@ -55,7 +42,7 @@ def test_0025_keeps_what_was_staged_as_json_and_rolls_back():
                        None,  # an empty agency is no agency
                        "القاهرة", a["title_norm"], a["body_norm"], "youm7", "7.1", True)
 
-        _rollback(url)
+        roll_back(url, MIGRATION)
         (staged,), = _run(url, "SELECT article FROM extracted_pages")
         assert {k: v for k, v in staged.items() if k not in ("published_at", "agency")} == {
             k: v for k, v in ARTICLE.items() if k not in ("published_at", "agency")}

@@ -3,26 +3,13 @@ placed before it keep their story and reprint group, a changed body still waitin
 the queue, an article never clustered waits too; and it rolls back to the columns on articles and applies
 again."""
 
-import os
+
+from migrations import ADMIN_URL, roll_back
+from migrations import run as _run
 
 from akhbar import db
 
-ADMIN_URL = os.environ.get("AKHBAR_TEST_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 MIGRATION = "0026_article_stories"
-
-
-def _run(url, sql, params=None):
-    with db.transaction(url) as cur:
-        cur.execute(sql, params)
-        return cur.fetchall() if cur.description else None
-
-
-def _rollback(url):
-    from yoyo import read_migrations
-
-    backend = db._yoyo_backend(url)
-    with backend.lock():
-        backend.rollback_migrations(read_migrations(str(db.MIGRATIONS_DIR)).filter(lambda m: m.id == MIGRATION))
 
 
 def _article(url, key, published):
@@ -36,7 +23,7 @@ def _article(url, key, published):
 
 def test_0026_moves_each_placement_and_the_backlog_and_rolls_back():
     with db.scratch_database(ADMIN_URL, "akhbar_test_0026") as url:
-        _rollback(url)
+        roll_back(url, MIGRATION)
         _run(url, "INSERT INTO sources (key, name, home_url) VALUES ('youm7', 'youm7', 'https://youm7.example/')")
         placed = _article(url, "placed", "2026-01-08 08:00:00+00")
         changed = _article(url, "changed", "2026-01-08 09:00:00+00")
@@ -61,7 +48,7 @@ def test_0026_moves_each_placement_and_the_backlog_and_rolls_back():
             (placed, event, group), (changed, event, group), (waiting, None, None)]
         assert _run(url, "SELECT article_id FROM v_story_members ORDER BY article_id") == [(placed,), (changed,)]
 
-        _rollback(url)
+        roll_back(url, MIGRATION)
         # back on articles: the stories kept, every article without a signature (the old clustering takes each
         # again, keeping its story)
         assert _run(url, "SELECT id, story_id, reprint_id, story_model, minhash FROM articles ORDER BY id") == [
