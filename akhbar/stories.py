@@ -1,17 +1,17 @@
 """Stories in two tiers: every article gets a reprint group and an event story.
 
-- **Reprint group** (``stories.kind = 'reprint'``, ``articles.reprint_id``): near copies of one text. Exact
+- **Reprint group** (``stories.kind = 'reprint'``, ``article_stories.reprint_id``): near copies of one text. Exact
   copies share the md5 of ``body_norm``; near copies are found by *shingle containment*: the word 3-shingles
   the two texts share, over the shorter text's, at least ``Scorer.reprint_containment``. Containment, unlike
   Jaccard, holds when one outlet trims the wire copy or adds a local lead. Candidates come from MinHash LSH
   (datasketch) over the shingles, and from an inverted index of each article's heaviest words; the
   containment itself is computed exactly from the shingle hashes.
-- **Event story** (``stories.kind = 'event'``, ``articles.story_id``): one or more reprint groups plus
+- **Event story** (``stories.kind = 'event'``, ``article_stories.story_id``): one or more reprint groups plus
   independent write-ups of the same event within ``Settings.story_event_window_hours`` (48 h). A candidate
   pair (from the heavy-word index) is scored by a logistic regression over seven features
   (``akhbar.story_features``), trained on hand-labelled pairs by ``scripts/train_story_scorer.py``; its
   weights live in ``akhbar/story_scorer.json`` with a version, and each article records the version that
-  placed it (``articles.story_model``).
+  placed it (``article_stories.model``).
 - IDF statistics come from the stored corpus (``story_term_df``) and grow with each clustered batch.
 - Incremental: a new article joins the best match's groups or starts its own; existing stories are never
   rebuilt (``akhbar stories recluster`` rebuilds all of them after a model change). An article of the time
@@ -53,7 +53,6 @@ from akhbar.story_features import (
     Vector,
     containments,
     features,
-    shingle_hashes,  # noqa: F401  (shingle_hashes: the stored scheme)
 )
 from akhbar.story_features import profiles as story_profiles
 
@@ -208,10 +207,6 @@ class Signer:
     @staticmethod
     def to_bytes(values: np.ndarray) -> bytes:
         return values.astype("<u4").tobytes()
-
-    @staticmethod
-    def from_bytes(data: bytes) -> np.ndarray:
-        return np.frombuffer(bytes(data), dtype="<u4").astype(np.uint32)
 
 
 _is_some = partial(is_not, None)

@@ -634,11 +634,6 @@ def _weighted(counts: dict[str, int], idf: Idf) -> dict[str, float]:
     return dict(zip(words, map(truediv, v, repeat(norm, len(v))))) if norm else {}
 
 
-def _unit(v: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(x * x for x in v.values()))
-    return {t: x / norm for t, x in v.items()} if norm else {}
-
-
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a

@@ -4,7 +4,7 @@ from the code's output."""
 
 import zlib
 
-from akhbar.stories import shingle_hashes
+from akhbar.story_features import shingle_hashes
 
 MIX = 0x9E3779B1
 
