@@ -7,9 +7,10 @@
 -- It is not a generated column, which would cost it on every write. One pass over the staged rows: no
 -- temporary table of vectors written and read back. A statement that writes never runs in parallel, so the
 -- load uses the cores by running batches side by side instead (akhbar.pipeline.loading.load_batches).
--- Stories are not assigned here: a new article, or one whose body
--- changed, joins story_queue (in this statement, so the two commit together), and
--- akhbar.stories.cluster_loaded clusters it after this transaction commits. The article
+-- Stories are not assigned here: a new article, one whose body changed, or a placed one whose time
+-- (coalesce(published_at, fetched_at)) is no longer the time its placement holds, joins story_queue (in this
+-- statement, so the two commit together), and akhbar.stories.cluster_loaded clusters it after this transaction
+-- commits (a placed article keeps its story; its placement takes the new body hash and time). The article
 -- fields are the staged row's own columns (the parse step staged them article-shaped, with the content hash),
 -- read straight into the INSERT, so no copy of the bodies is materialized.
 -- Returns (articles written, of which new, revisions kept).
@@ -21,10 +22,11 @@ WITH latest AS MATERIALIZED (
     -- instead of rescanning, for every staged row, the rows this statement has already inserted.
     SELECT e.raw_page_id, e.url_key, r.fetched_at, e.content_hash,
            a.id AS old_id, a.fetched_at AS old_fetched_at, a.content_hash AS old_content_hash,
-           a.title_norm AS old_title_norm
+           a.title_norm AS old_title_norm, m.published AS placed_published
     FROM extracted_pages e
     JOIN raw_pages r ON r.id = e.raw_page_id
     LEFT JOIN articles a ON a.url_key = e.url_key
+    LEFT JOIN article_stories m ON m.article_id = a.id
     WHERE e.crawl_run_id = %(run_id)s AND e.validation_status = 'valid'
       AND e.raw_page_id > %(after)s AND e.raw_page_id <= %(upto)s
     ORDER BY e.url_key
@@ -75,12 +77,14 @@ WITH latest AS MATERIALIZED (
         search_vector = coalesce(EXCLUDED.search_vector, articles.search_vector),
         updated_at = now()
     WHERE articles.fetched_at <= EXCLUDED.fetched_at
-    RETURNING id, url_key, content_hash, (xmax = 0) AS inserted
-), queued AS (  -- a new article or a changed body waits for the clustering; a changed one keeps its story meanwhile
+    RETURNING id, url_key, content_hash, coalesce(published_at, fetched_at) AS published, (xmax = 0) AS inserted
+), queued AS (  -- a new article, a changed body or a moved time waits for the clustering; a placed one keeps its
+                -- story meanwhile (a re-fetch that changes neither is not queued)
     INSERT INTO story_queue (article_id, content_hash)
     SELECT u.id, u.content_hash
     FROM upserted u JOIN latest s ON s.url_key = u.url_key
     WHERE u.inserted OR s.old_content_hash IS DISTINCT FROM u.content_hash
+       OR s.placed_published IS DISTINCT FROM u.published AND s.placed_published IS NOT NULL
     ON CONFLICT (article_id) DO UPDATE SET content_hash = EXCLUDED.content_hash, queued_at = now()
 )
 SELECT count(*), count(*) FILTER (WHERE inserted),

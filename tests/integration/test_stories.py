@@ -302,6 +302,32 @@ def test_a_body_changed_while_its_chunk_was_clustered_stays_queued_and_keeps_its
     assert query("SELECT count(*) FROM story_queue") == [(0,)]
 
 
+def test_a_reload_that_only_corrects_the_publication_time_moves_the_placement_and_keeps_the_story(
+        staged_settings, query):
+    """A later fetch of the same text whose page now gives another publication time (a site that fixed its
+    time zone, say) is queued again: its placement and its story take the new time, and it keeps its story.
+    Without that, later clusterings would place it in the window by the old time."""
+    when = FETCHED - timedelta(days=2)
+    first = wire_version("youm7", when)
+    load(staged_settings, "youm7", [first])
+    [(story, placed)] = query("SELECT story_id, published FROM article_stories")
+    assert placed == when
+    corrected = dict(first, published_at=(when + timedelta(hours=5)).isoformat(),
+                     fetched_at=(when + timedelta(hours=7)).isoformat())
+    load(staged_settings, "youm7", [corrected])
+    assert query("SELECT story_id, published FROM article_stories") == [(story, when + timedelta(hours=5))]
+    assert query("SELECT first_published_at, member_count FROM stories WHERE id = %s", (story,)) == [
+        (when + timedelta(hours=5), 1)]
+    assert query("SELECT count(*) FROM story_queue") == [(0,)]
+    [(clustered_at,)] = query("SELECT clustered_at FROM article_stories")
+    again = dict(corrected, fetched_at=(when + timedelta(hours=9)).isoformat())  # the same text and time
+    load(staged_settings, "youm7", [again])
+    assert query("SELECT fetched_at FROM articles") == [(when + timedelta(hours=9),)]  # (the re-fetch was loaded)
+    # ... and not placed again: its placement is the one before
+    assert query("SELECT story_id, published, clustered_at FROM article_stories") == [
+        (story, when + timedelta(hours=5), clustered_at)]
+
+
 def test_a_story_written_with_its_one_member_has_the_aggregates_the_refresh_computes(staged_settings, query):
     """Most stories are one article nobody else had: the clustering writes their aggregates itself instead of
     refreshing them (_chunk_copies). They must be what refresh_stories.sql computes from the members."""
