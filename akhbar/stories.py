@@ -30,6 +30,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import logging
 import math
 import time
 from collections import _count_elements, defaultdict, deque
@@ -50,12 +51,16 @@ from akhbar.story_features import (
     FEATURES,
     Idf,
     Profile,
+    TermMap,
     Vector,
     containments,
     features,
+    split_profiles,
+    worker_profile_arrays,
 )
 from akhbar.story_features import profiles as story_profiles
 
+log = logging.getLogger(__name__)
 NUM_PERM = 128
 LOCK_KEY = 0x616B6862  # pg_advisory_xact_lock key for clustering ("akhb")
 CHUNK = 1000  # articles read, matched and written at a time (two chunks are in memory: one matched, one written)
@@ -455,12 +460,14 @@ class Clusterer:
         """One Assignment per candidate; ``batch`` in publication order."""
         return self.match(batch, self.prepare(batch))
 
-    def prepare(self, batch: list[Candidate]) -> list[Profile]:
-        """The batch's profiles, and what the database holds that matching it needs (the stored articles of
-        its window, the document frequencies of its words): the part of ``assign`` that reads the database."""
+    def prepare(self, batch: list[Candidate], profiles: list[Profile] | None = None) -> list[Profile]:
+        """The batch's profiles (made here unless given: ``ProfileWorker``'s), and what the database holds that
+        matching it needs (the stored articles of its window, the document frequencies of its words): the part
+        of ``assign`` that reads the database."""
         t0 = time.perf_counter()
-        profiles = story_profiles([c.title_norm or "" for c in batch], [c.body_norm or "" for c in batch],
-                                  self.settings.story_shingle_words)
+        if profiles is None:
+            profiles = story_profiles([c.title_norm or "" for c in batch], [c.body_norm or "" for c in batch],
+                                      self.settings.story_shingle_words)
         if self.cur is not None and batch:
             self._load_window(batch[0].published - self.window, batch[-1].published + self.window, profiles)
         self.counts.seconds += time.perf_counter() - t0
@@ -713,6 +720,51 @@ def cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
             gc.enable()
 
 
+class ProfileWorker:
+    """Profiles the next chunk in a process of its own while this process matches the current one (profiling a
+    chunk costs about half of matching it: 7.5 of 23 s for 100,000 articles). The worker numbers terms its own
+    way and sends each term's text once (``TermMap``), so its profiles equal this process's own (the clustering
+    does not depend on how terms are numbered: vectors sum in the terms' order of occurrence, ties between
+    heavy words go by their text). If the worker fails, this process profiles the rest itself and says so in
+    the log: the result is the same, only slower."""
+
+    def __init__(self, words_per_shingle: int):
+        from akhbar.pipeline.workers import WorkerPool  # (akhbar.pipeline imports this module)
+
+        self.words = words_per_shingle
+        self.pool: WorkerPool | None = WorkerPool(1)
+        self.terms = TermMap()
+
+    def submit(self, batch: list[Candidate]) -> tuple:
+        """Start profiling ``batch`` (its texts as str, or as UTF-8 bytes); ``profiles`` gives the result."""
+        texts = ([c.title_norm or b"" for c in batch], [c.body_norm or b"" for c in batch])
+        if self.pool is not None and batch:
+            try:
+                return texts, self.pool._pool().submit(worker_profile_arrays, *texts, self.words)
+            except Exception as exc:  # noqa: BLE001 (a pool that cannot start: profiled here instead)
+                self._failed(exc)
+        return texts, None
+
+    def profiles(self, submitted: tuple) -> list[Profile]:
+        texts, future = submitted
+        if future is not None:
+            try:
+                return split_profiles(self.terms.arrays(future.result()))
+            except Exception as exc:  # noqa: BLE001 (a worker that died: this chunk and the rest profiled here)
+                self._failed(exc)
+        return story_profiles(*texts, self.words)
+
+    def _failed(self, exc: Exception) -> None:
+        log.warning("story profile worker failed (%s: %s); profiling in the clustering's own process",
+                    exc.__class__.__name__, exc)
+        self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
+
+
 def _cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
     """Cluster every article waiting in story_queue (just loaded; left by a crash between a load and its
     clustering; or whose body changed), in publication order, inside the caller's transaction and under the
@@ -723,7 +775,8 @@ def _cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
     table ``story_updates`` and from there into ``article_stories``, its articles taken out of the queue, and
     the other stories it names refreshed) by a writer thread while the next chunk is matched in memory: the
     database works while Python does, on the machine's other core (psycopg2 lets go of the GIL while the server
-    works, and the connection serializes the two threads' statements). A story a later chunk joins is refreshed
+    works, and the connection serializes the two threads' statements). When there is more than one chunk, each
+    next chunk is profiled by a worker process (``ProfileWorker``) meanwhile. A story a later chunk joins is refreshed
     again after that chunk, so each ends with the aggregates of all its members. ``articles`` is not written:
     its rows, its 13 indexes and its search indexes stay as the load left them.
     """
@@ -739,31 +792,52 @@ def _cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
     with (cur.connection.cursor(name="akhbar_unclustered") as rows_cur,
           cur.connection.cursor() as write_cur, ThreadPoolExecutor(max_workers=1) as writer):
         rows_cur.itersize = CHUNK
+        as_bytes = cur.connection.encoding in ("UTF8", "UNICODE")
+        if as_bytes:  # the folded texts as their UTF-8 bytes: what profiling splits, and sent to the worker as is
+            psycopg2.extensions.register_type(psycopg2.extensions.BYTES, rows_cur)
         rows_cur.execute(db.query("unclustered_in_order"))
-        chunk, written, since_counted = 0, None, 0
-        while True:
+
+        def read() -> list[Candidate]:
             rows = rows_cur.fetchmany(CHUNK)
-            batch = [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[8], r[6], r[9], r[7]) for r in rows]
-            rows = None
-            profiles = clusterer.prepare(batch)  # reads the database: before the writer starts
-            if written is not None:
-                writing = writer.submit(_write_chunk, write_cur, *written)
-            if not batch:
-                break
-            assigned = clusterer.match(batch, profiles, count=False)  # in memory, while the previous chunk is written
-            since_counted += len(batch)
-            if since_counted >= IDF_BATCH:
-                clusterer.count_pending()
-                since_counted = 0
-            if writing is not None:
-                deferred |= writing.result()
-            chunk += 1
-            written = writing = None  # the chunk written: its buffers go before the next ones are made
-            fresh = clusterer.create_stories()
-            stories_rows, updates, to_refresh, named = _chunk_copies(batch, assigned, clusterer.story_ids, fresh,
-                                                                     chunk, encoding)
-            written = (stories_rows, updates, chunk, len(assigned), to_refresh, named)
-            assigned = batch = profiles = None  # (the next chunk is read before these would be replaced)
+            if as_bytes:  # (the other text columns decoded: short ones)
+                return [Candidate(("a", r[0]), r[1], r[2].decode(), r[3] and r[3].decode(), r[4].decode(), r[5],
+                                  r[8], r[6], r[9], r[7] and r[7].decode()) for r in rows]
+            return [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[8], r[6], r[9], r[7]) for r in rows]
+
+        chunk, written, since_counted = 0, None, 0
+        batch = read()
+        # more than one chunk: the next one is profiled by a worker process while this one is matched
+        worker = ProfileWorker(settings.story_shingle_words) if len(batch) == CHUNK else None
+        submitted = worker.submit(batch) if worker else None
+        try:
+            while True:
+                following = read() if batch else []  # (read now: the database is not written meanwhile)
+                profiles = worker.profiles(submitted) if worker else None
+                if worker:
+                    submitted = worker.submit(following)
+                profiles = clusterer.prepare(batch, profiles)  # reads the database: before the writer starts
+                if written is not None:
+                    writing = writer.submit(_write_chunk, write_cur, *written)
+                if not batch:
+                    break
+                assigned = clusterer.match(batch, profiles, count=False)  # in memory, while the writer writes
+                since_counted += len(batch)
+                if since_counted >= IDF_BATCH:
+                    clusterer.count_pending()
+                    since_counted = 0
+                if writing is not None:
+                    deferred |= writing.result()
+                chunk += 1
+                written = writing = None  # the chunk written: its buffers go before the next ones are made
+                fresh = clusterer.create_stories()
+                stories_rows, updates, to_refresh, named = _chunk_copies(batch, assigned, clusterer.story_ids,
+                                                                         fresh, chunk, encoding)
+                written = (stories_rows, updates, chunk, len(assigned), to_refresh, named)
+                assigned = profiles = None  # (the next chunk is read before these would be replaced)
+                batch, following = following, None
+        finally:
+            if worker:
+                worker.close()
         if writing is not None:
             deferred |= writing.result()
     clusterer.save_term_df()

@@ -34,6 +34,7 @@ implementation, and a chunk's profiles and vectors to each text's own).
 from __future__ import annotations
 
 import math
+import os
 import re
 import zlib
 from collections import Counter
@@ -263,7 +264,7 @@ def _word_numbers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     concatenated, and each text's bounds in it."""
     if len(_TOKENS) > _TABLE_LIMIT or len(_WORDS) > _TABLE_LIMIT:  # (an unusual corpus must not exhaust memory)
         _forget_words()
-    tokens = [t.encode("utf-8", "surrogatepass").split() for t in texts]
+    tokens = [(t if type(t) is bytes else t.encode("utf-8", "surrogatepass")).split() for t in texts]
     token_bounds = _bounds(np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)))
     numbers = np.fromiter(map(_TOKENS.__getitem__, chain.from_iterable(tokens)), dtype=np.int64,
                           count=int(token_bounds[-1]))
@@ -343,11 +344,18 @@ _NO_IDS = np.zeros(0, dtype=np.int32)
 _NO_COUNTS = np.zeros(0, dtype=np.int64)
 
 
-def profiles(titles: list[str], bodies: list[str], words_per_shingle: int = 3) -> list[Profile]:
+def profiles(titles: list, bodies: list, words_per_shingle: int = 3) -> list[Profile]:
     """``Profile.of`` each (title_norm, body_norm), for a chunk of articles at once: the words looked up once
     each, then array work over the whole chunk (what a word or term alone decides, by its number; the terms
-    counted by one sort per part: body, lead, title), instead of a dozen small calls per article."""
-    n = len(bodies)
+    counted by one sort per part: body, lead, title), instead of a dozen small calls per article. A text may
+    be given as its UTF-8 bytes."""
+    return split_profiles(profile_arrays(titles, bodies, words_per_shingle))
+
+
+def profile_arrays(titles: list, bodies: list, words_per_shingle: int = 3) -> dict[str, np.ndarray]:
+    """The profiles of a chunk as a few arrays (what ``split_profiles`` cuts into Profiles): each part's values
+    concatenated text after text, with each text's bounds in them. Terms are numbers of this process
+    (``_TERM_IDS``). Few objects, so cheap to send to another process (``ProfileWorker``)."""
     wids, bounds = _word_numbers(bodies)
     twids, tbounds = _word_numbers(titles)
     word_term, word_crc = _WORD_TERM.read(), _WORD_CRC.read()  # (after the lookups: new words included)
@@ -358,16 +366,68 @@ def profiles(titles: list[str], bodies: list[str], words_per_shingle: int = 3) -
     first = (np.arange(wids.size) - np.repeat(bounds[:-1], sizes)) < LEAD_WORDS
     lead, lead_counts, lead_cut = _counted_runs(body_terms[first], _bounds(np.minimum(sizes, LEAD_WORDS)))
     title, title_counts, title_cut = _counted_runs(word_term[twids], tbounds)
+    shingle_cut = _bounds(np.fromiter(map(len, shingles), dtype=np.int64, count=len(shingles)))
+    return {"shingles": np.concatenate(shingles) if shingles else _NO_SHINGLES, "shingle_cut": shingle_cut,
+            "body": body, "body_counts": body_counts, "body_cut": body_cut,
+            "lead": lead, "lead_counts": lead_counts, "lead_cut": lead_cut,
+            "title": title, "title_counts": title_counts, "title_cut": title_cut}
+
+
+def split_profiles(arrays: dict[str, np.ndarray]) -> list[Profile]:
+    """The Profiles of ``profile_arrays``'s chunk (its terms: numbers of this process), each a view of the
+    chunk's arrays."""
+    body, body_cut, shingles = arrays["body"], arrays["body_cut"], arrays["shingles"]
+    n = body_cut.size - 1
     numbers = [frozenset()] * n
     where = np.flatnonzero(_TERM_NUMBER.read()[body])
     if where.size:
         runs = np.searchsorted(body_cut, where, side="right") - 1
         for i, group in groupby(zip(runs.tolist(), body[where].tolist()), key=itemgetter(0)):
             numbers[i] = frozenset(t for _, t in group)
-    b, lc, t = body_cut.tolist(), lead_cut.tolist(), title_cut.tolist()
-    return [Profile(shingles[i], body[b[i]:b[i + 1]], body_counts[b[i]:b[i + 1]], title[t[i]:t[i + 1]],
-                    title_counts[t[i]:t[i + 1]], numbers[i], lead[lc[i]:lc[i + 1]], lead_counts[lc[i]:lc[i + 1]])
+    body_counts, lead, lead_counts = arrays["body_counts"], arrays["lead"], arrays["lead_counts"]
+    title, title_counts = arrays["title"], arrays["title_counts"]
+    b, lc, t = body_cut.tolist(), arrays["lead_cut"].tolist(), arrays["title_cut"].tolist()
+    sc = arrays["shingle_cut"].tolist()
+    return [Profile(shingles[sc[i]:sc[i + 1]], body[b[i]:b[i + 1]], body_counts[b[i]:b[i + 1]],
+                    title[t[i]:t[i + 1]], title_counts[t[i]:t[i + 1]], numbers[i], lead[lc[i]:lc[i + 1]],
+                    lead_counts[lc[i]:lc[i + 1]])
             for i in range(n)]
+
+
+_sent_terms = 0  # (in a ProfileWorker's process) the terms whose text was sent already
+
+
+def worker_profile_arrays(titles: list, bodies: list, words_per_shingle: int) -> tuple:
+    """``profile_arrays`` in a worker process, with the text of each term it numbered since its last call:
+    (this process's id, the number of the first new term, their texts, the arrays)."""
+    global _sent_terms
+    arrays = profile_arrays(titles, bodies, words_per_shingle)
+    first, _sent_terms = _sent_terms, len(_TERM_NAMES)
+    return os.getpid(), first, _TERM_NAMES[first:], arrays
+
+
+class TermMap:
+    """Another process's term numbers as this process's: the text of each of its terms arrives once
+    (``worker_profile_arrays``), and its numbers are then mapped by one array lookup."""
+
+    def __init__(self):
+        self.pid: int | None = None
+        self.ours = np.zeros(0, dtype=np.int32)  # this process's number of the other process's term i
+
+    def arrays(self, reply: tuple) -> dict[str, np.ndarray]:
+        """``worker_profile_arrays``'s reply with this process's term numbers."""
+        pid, first, names, arrays = reply
+        if pid != self.pid:  # (another worker: its numbering starts again)
+            self.pid, self.ours = pid, np.zeros(0, dtype=np.int32)
+        if first != self.ours.size:
+            raise RuntimeError(f"profile worker {pid} sent terms from {first}, {self.ours.size} were known")
+        if names:
+            new = np.fromiter(map(_TERM_IDS.__getitem__, names), dtype=np.int32, count=len(names))
+            self.ours = np.concatenate([self.ours, new])
+        out = dict(arrays)
+        for part in ("body", "lead", "title"):
+            out[part] = self.ours[arrays[part]]
+        return out
 
 
 def _named(ids: np.ndarray, counts: np.ndarray) -> dict[str, int]:
