@@ -13,7 +13,8 @@ from hashlib import md5
 
 import numpy as np
 
-from akhbar.stories import NUM_PERM, Candidate, ClusterCounts, Signer, shingle_hashes
+from akhbar.stories import NUM_PERM, Candidate, ClusterCounts, Signer
+from akhbar.story_features import shingle_hashes
 
 STORY_JACCARD = 0.45
 STORY_JACCARD_SAME_AGENCY = 0.35
@@ -66,8 +67,8 @@ class Clusterer:
         out = []
         for c in batch:
             self._evict(c.published - self.window)
-            values = (self.signer.from_bytes(c.minhash) if c.minhash is not None
-                      else self.signer.signature(shingle_hashes(c.body_norm, self.settings.story_shingle_words)))
+            # (the release stored each signature; in memory here, each is computed, as for a new article)
+            values = self.signer.signature(shingle_hashes(c.body_norm, self.settings.story_shingle_words))
             self.counts.processed += 1
             story = c.story_id if c.story_id is not None else self._match(c, values)
             self._index(c.key, c.published, story, c.agency, values, c.content_hash)
