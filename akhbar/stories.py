@@ -800,8 +800,8 @@ def _cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
         def read() -> list[Candidate]:
             rows = rows_cur.fetchmany(CHUNK)
             if as_bytes:  # (the other text columns decoded: short ones)
-                return [Candidate(("a", r[0]), r[1], r[2].decode(), r[3] and r[3].decode(), r[4].decode(), r[5],
-                                  r[8], r[6], r[9], r[7] and r[7].decode()) for r in rows]
+                return [Candidate(("a", r[0]), r[1], r[2].decode(), r[3] and r[3].decode(), r[4] and r[4].decode(),
+                                  r[5], r[8], r[6], r[9], r[7] and r[7].decode()) for r in rows]
             return [Candidate(("a", r[0]), r[1], r[2], r[3], r[4], r[5], r[8], r[6], r[9], r[7]) for r in rows]
 
         chunk, written, since_counted = 0, None, 0
