@@ -17,7 +17,8 @@ and the ratio of the two times printed. Each is timed from the first query to th
 
 ``--memory`` runs each clustering (the baseline's, then ours) in a fresh process of its own and prints its
 peak resident memory (VmHWM, see peak_rss_mb) beside what the process held before clustering (Python, numpy,
-psycopg2, the clustering modules): the clustering's own peak is the difference. ``--concentrated`` publishes
+psycopg2, the clustering modules): the clustering's own peak is the difference; and the largest peak of the
+processes it started (the profile worker and its fork server), sampled every 0.2 s. ``--concentrated`` publishes
 the synthetic articles within 48 hours instead of four minutes apart (all of them in one another's window: the
 worst case for the memory the window holds). ``--incremental N`` times only the clustering of the last N
 articles (a later load's), the others clustered first, untimed, by the same code: what a load pays to compare
@@ -120,10 +121,37 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux (elsewhere: bytes)
 
 
+def _hwm_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:  # ended meanwhile
+        pass
+    return 0.0
+
+
+def _watch_descendants(peaks: dict[int, float], stop) -> None:
+    """Record the peak resident memory of each process this one starts (the clustering's profile worker, by way
+    of the fork server), every 0.2 s until ``stop`` is set: they end before the clustering returns."""
+    import psutil
+
+    me = psutil.Process()
+    while not stop.wait(0.2):
+        for proc in me.children(recursive=True):
+            peaks[proc.pid] = max(peaks.get(proc.pid, 0.0), _hwm_mb(proc.pid))
+
+
 def child(which: str, url: str, commit: str) -> None:
-    """One clustering in this (fresh) process: prints its counts, time and memory as one JSON line."""
+    """One clustering in this (fresh) process: prints its counts, time and memory as one JSON line (with the
+    largest peak of the processes it started)."""
+    import threading
+
     settings = Settings(database_url=url)
     module = baseline_module(commit) if which == "baseline" else stories
+    peaks: dict[int, float] = {}
+    stop = threading.Event()
+    threading.Thread(target=_watch_descendants, args=(peaks, stop), daemon=True).start()
     before = peak_rss_mb()
     t0 = time.perf_counter()
     if which == "baseline":
@@ -133,7 +161,9 @@ def child(which: str, url: str, commit: str) -> None:
         counts = module.cluster_loaded(settings)
     seconds = time.perf_counter() - t0
     print(json.dumps({"seconds": seconds, "processed": counts.processed, "new_stories": counts.new_stories,
-                      "reprints": counts.reprints, "rss_before_mb": before, "peak_rss_mb": peak_rss_mb()}))
+                      "reprints": counts.reprints, "rss_before_mb": before, "peak_rss_mb": peak_rss_mb(),
+                      "started_peak_rss_mb": max(peaks.values(), default=0.0), "started": len(peaks)}))
+    stop.set()
 
 
 def in_child(which: str, url: str, commit: str) -> tuple[dict, types.SimpleNamespace]:
@@ -281,7 +311,9 @@ def main(argv=None) -> int:
               f"{counts.reprints} reprints), {counts.processed / seconds:,.0f} articles/s{same}")
         for which, m in memory.items():
             print(f"peak RSS {which:8}: {m['peak_rss_mb']:6.0f} MB ({m['rss_before_mb']:.0f} MB before clustering, "
-                  f"{m['peak_rss_mb'] - m['rss_before_mb']:.0f} MB more at the peak)")
+                  f"{m['peak_rss_mb'] - m['rss_before_mb']:.0f} MB more at the peak)"
+                  + (f"; the {m['started']} process(es) it started: {m['started_peak_rss_mb']:.0f} MB at most"
+                     if m.get("started") else ""))
         if before is not None:
             print(f"clustering {counts.processed} articles: ratio baseline/ours {old_seconds / seconds:.2f}x")
             if before != after:
