@@ -63,7 +63,8 @@ from akhbar.story_features import profiles as story_profiles
 log = logging.getLogger(__name__)
 NUM_PERM = 128
 LOCK_KEY = 0x616B6862  # pg_advisory_xact_lock key for clustering ("akhb")
-CHUNK = 1000  # articles read, matched and written at a time (two chunks are in memory: one matched, one written)
+CHUNK = 1000  # articles read, matched and written at a time (three in memory: one read and being profiled,
+#                one matched, one written)
 IDF_BATCH = 5000  # a load's articles count in the IDF this many at a time (a multiple of CHUNK; as when CHUNK was 5000)
 WINDOW_FETCH = 1000  # stored articles of the window read at a time
 MAX_WINDOW = 20_000  # articles the window holds at most (see Clusterer._cap)
@@ -740,7 +741,7 @@ class ProfileWorker:
         texts = ([c.title_norm or b"" for c in batch], [c.body_norm or b"" for c in batch])
         if self.pool is not None and batch:
             try:
-                return texts, self.pool._pool().submit(worker_profile_arrays, *texts, self.words)
+                return texts, self.pool.submit(worker_profile_arrays, *texts, self.words)
             except Exception as exc:  # noqa: BLE001 (a pool that cannot start: profiled here instead)
                 self._failed(exc)
         return texts, None
@@ -778,7 +779,7 @@ def _cluster_unclustered(cur, settings: Settings) -> ClusterCounts:
     works, and the connection serializes the two threads' statements). When there is more than one chunk, each
     next chunk is profiled by a worker process (``ProfileWorker``) meanwhile. A story a later chunk joins is refreshed
     again after that chunk, so each ends with the aggregates of all its members. ``articles`` is not written:
-    its rows, its 13 indexes and its search indexes stay as the load left them.
+    its rows and its indexes stay as the load left them.
     """
     from concurrent.futures import ThreadPoolExecutor
 

@@ -60,6 +60,10 @@ class WorkerPool:
                                                  initargs=(self.nice, os.getpid()))
         return self._executor
 
+    def submit(self, fn, *args):
+        """``fn(*args)`` in one of the pool's processes (started on first use): a Future."""
+        return self._pool().submit(fn, *args)
+
     def restart(self) -> None:
         """Stop the pool's live processes; the next use starts fresh ones."""
         if self._executor is not None:

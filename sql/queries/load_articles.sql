@@ -84,7 +84,7 @@ WITH latest AS MATERIALIZED (
     SELECT u.id, u.content_hash
     FROM upserted u JOIN latest s ON s.url_key = u.url_key
     WHERE u.inserted OR s.old_content_hash IS DISTINCT FROM u.content_hash
-       OR s.placed_published IS DISTINCT FROM u.published AND s.placed_published IS NOT NULL
+       OR (s.placed_published IS NOT NULL AND s.placed_published IS DISTINCT FROM u.published)
     ON CONFLICT (article_id) DO UPDATE SET content_hash = EXCLUDED.content_hash, queued_at = now()
 )
 SELECT count(*), count(*) FILTER (WHERE inserted),
